@@ -1,0 +1,23 @@
+# lcspr-stats: the annual review of LCSPRs, from coded spreadsheets to tables.
+# Stages live in workflow/rules/; all logic lives in src/lcspr_stats/.
+from snakemake.utils import min_version, validate
+
+min_version("9.0")
+
+
+configfile: "config.yaml"
+
+
+validate(config, "workflow/schemas/config.schema.yaml")
+
+
+include: "workflow/rules/common.smk"
+include: "workflow/rules/ingest.smk"
+include: "workflow/rules/derive.smk"
+include: "workflow/rules/tables.smk"
+
+
+rule all:
+    input:
+        all_outputs(),
+    default_target: True

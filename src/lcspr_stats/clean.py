@@ -1,0 +1,155 @@
+"""Parsing cells into typed values: dates, whole numbers, codes, yes/no (vectorised)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+
+# Excel's day zero: serial 1 is 1900-01-01 once its 1900 leap-year bug is allowed for.
+EXCEL_EPOCH = pd.Timestamp("1899-12-30")
+# Serials outside this range are not plausible dates for this data (1950-2100).
+EXCEL_SERIAL_MIN, EXCEL_SERIAL_MAX = 18264, 73051
+
+ISO_FORMATS = ("%Y-%m-%d", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%Y/%m/%d")
+DAY_FIRST_FORMATS = ("%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%d/%m/%y", "%d %B %Y", "%d %b %Y")
+MONTH_FIRST_FORMATS = ("%m/%d/%Y", "%m-%d-%Y", "%m.%d.%Y", "%m/%d/%y", "%B %d %Y", "%b %d %Y")
+
+
+def blank_mask(series: pd.Series) -> pd.Series:
+    """True where a cell is empty: missing, or text of only spaces."""
+    text = series.astype("string")
+    return text.isna() | (text.str.strip() == "")
+
+
+def normalise_text(series: pd.Series) -> pd.Series:
+    """Trim text; blank cells become missing. Whole numbers lose a trailing ``.0``."""
+    text = series.astype("string").str.strip()
+    text = text.str.replace(r"^(-?\d+)\.0$", r"\1", regex=True)
+    return text.mask(text == "")
+
+
+def normalise_code(series: pd.Series, synonyms: dict[str, str] | None = None) -> pd.Series:
+    """Lower-case a coded column, fold repeated spaces, map known variants.
+
+    >>> normalise_code(pd.Series(["  Serious   Harm", "M"]), {"m": "male"}).tolist()
+    ['serious harm', 'male']
+    """
+    text = normalise_text(series).str.lower().str.replace(r"\s+", " ", regex=True)
+    if synonyms:
+        mapping = {k.strip().lower(): v for k, v in synonyms.items()}
+        text = text.replace(mapping)
+    return text
+
+
+def parse_dates(series: pd.Series, *, dayfirst: bool = True) -> tuple[pd.Series, pd.Series]:
+    """Read dates written in any of the ways spreadsheets hold them.
+
+    Accepts real spreadsheet dates, Excel serial numbers, ISO text
+    (``2021-03-04``) and UK text (``04/03/2021``, day first unless
+    ``dayfirst`` is False). Times of day are dropped.
+
+    Parameters
+    ----------
+    series : pandas.Series
+        Cells as read.
+    dayfirst : bool, default True
+        Read ``04/03/2021`` as 4 March (True) or 3 April (False).
+
+    Returns
+    -------
+    dates : pandas.Series
+        ``datetime64[ns]``, missing where blank or unreadable.
+    bad : pandas.Series
+        True where a non-blank cell could not be read as a date.
+    """
+    result = pd.Series(pd.NaT, index=series.index, dtype="datetime64[ns]")
+    blank = blank_mask(series)
+    if pd.api.types.is_datetime64_any_dtype(series):
+        result = pd.to_datetime(series).dt.tz_localize(None).astype("datetime64[ns]")
+        return result.dt.normalize(), pd.Series(False, index=series.index)
+
+    kinds = series.map(type)
+    is_datetime = kinds.isin([dt.datetime, dt.date, pd.Timestamp])
+    if is_datetime.any():
+        result[is_datetime] = pd.to_datetime(series[is_datetime].astype(object), errors="coerce")
+
+    rest = ~is_datetime & ~blank
+    numeric = pd.to_numeric(series.where(rest), errors="coerce")
+    is_serial = rest & numeric.between(EXCEL_SERIAL_MIN, EXCEL_SERIAL_MAX)
+    if is_serial.any():
+        days = np.floor(numeric[is_serial].astype(float)).astype("int64")
+        result[is_serial] = EXCEL_EPOCH + pd.to_timedelta(days, unit="D")
+
+    text = series.astype("string").str.strip()
+    todo = rest & ~is_serial & numeric.isna()
+    formats = ISO_FORMATS + (DAY_FIRST_FORMATS if dayfirst else MONTH_FIRST_FORMATS)
+    for fmt in formats:
+        if not todo.any():
+            break
+        parsed = pd.to_datetime(text[todo], format=fmt, errors="coerce")
+        hit = parsed.notna()
+        result[parsed.index[hit]] = parsed[hit]
+        todo[parsed.index[hit]] = False
+    bad = ~blank & result.isna()
+    return result.dt.normalize(), bad
+
+
+def parse_integers(series: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Read whole numbers (``12``, ``12.0``, ``"12"``); anything else is bad.
+
+    Returns
+    -------
+    values : pandas.Series
+        Nullable ``Int64``.
+    bad : pandas.Series
+        True where a non-blank cell is not a whole number.
+    """
+    blank = blank_mask(series)
+    numeric = pd.to_numeric(normalise_text(series), errors="coerce")
+    whole = numeric.notna() & (np.floor(numeric) == numeric)
+    values = numeric.where(whole).astype("Float64").astype("Int64")
+    bad = ~blank & ~whole
+    return values, bad
+
+
+def parse_yes_no(
+    series: pd.Series, yes_values: list[str], no_values: list[str]
+) -> tuple[pd.Series, pd.Series]:
+    """Read a yes/no column into a nullable boolean.
+
+    Returns
+    -------
+    values : pandas.Series
+        ``boolean``: True for a yes spelling, False for a no spelling.
+    bad : pandas.Series
+        True where a non-blank cell is neither.
+    """
+    text = normalise_code(series)
+    yes = text.isin([v.lower() for v in yes_values])
+    no = text.isin([v.lower() for v in no_values])
+    values = pd.Series(pd.NA, index=series.index, dtype="boolean")
+    values[yes.fillna(False).astype(bool)] = True
+    values[no.fillna(False).astype(bool)] = False
+    bad = text.notna() & ~(yes | no)
+    return values, bad.fillna(False).astype(bool)
+
+
+def normalise_ethnicity(series: pd.Series, ethnicity: dict[str, dict]) -> pd.Series:
+    """Map DfE ethnicity codes or their labels onto the code.
+
+    Unknown values are returned upper-cased so validation can report them.
+
+    >>> book = {"WBRI": {"label": "White - British", "group": "White British"}}
+    >>> normalise_ethnicity(pd.Series(["wbri", "white - british", "x"]), book).tolist()
+    ['WBRI', 'WBRI', 'X']
+    """
+    text = normalise_text(series)
+    key = text.str.lower().str.replace(r"\s+", " ", regex=True)
+    lookup = {code.lower(): code for code in ethnicity}
+    lookup.update(
+        {" ".join(entry["label"].lower().split()): code for code, entry in ethnicity.items()}
+    )
+    mapped = key.map(lookup)
+    return mapped.fillna(text.str.upper()).astype("string")

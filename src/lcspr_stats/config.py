@@ -1,0 +1,100 @@
+"""Loading and checking the run's configuration against its JSON schema."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import InputError
+
+SCHEMA_PATH = Path(__file__).resolve().parents[2] / "workflow" / "schemas" / "config.schema.yaml"
+
+SOURCES = ("sin_register", "rapid_review_register", "reviews", "children")
+
+
+def load_schema(path: str | Path | None = None) -> dict:
+    """Return the config JSON schema (draft 2020-12) as a dict."""
+    with open(path or SCHEMA_PATH, encoding="utf-8") as handle:
+        return yaml.safe_load(handle)
+
+
+def check_config(config: dict, schema: dict | None = None) -> dict:
+    """Validate ``config`` against the schema, filling defaults.
+
+    Parameters
+    ----------
+    config : dict
+        The parsed config.yaml.
+    schema : dict, optional
+        The schema; defaults to workflow/schemas/config.schema.yaml.
+
+    Returns
+    -------
+    dict
+        The same config (defaults from the schema filled in place).
+
+    Raises
+    ------
+    InputError
+        Naming the first key that breaks the schema and what was expected.
+    """
+    import jsonschema
+
+    schema = schema or load_schema()
+    validator_cls = jsonschema.validators.validator_for(schema)
+    validator = validator_cls(schema)
+    errors = sorted(validator.iter_errors(config), key=lambda e: list(e.absolute_path))
+    if errors:
+        lines = []
+        for error in errors[:10]:
+            key = ".".join(str(p) for p in error.absolute_path) or "(top level)"
+            lines.append(f"  {key}: {error.message}")
+        raise InputError(
+            "config does not match workflow/schemas/config.schema.yaml:\n" + "\n".join(lines),
+            file="config",
+        )
+    _fill_defaults(config, schema)
+    return config
+
+
+def _fill_defaults(instance: Any, schema: dict) -> None:
+    """Fill ``default`` values of object properties, recursively."""
+    if not isinstance(instance, dict):
+        return
+    for key, sub in schema.get("properties", {}).items():
+        if key not in instance and "default" in sub:
+            instance[key] = sub["default"]
+        if key in instance:
+            _fill_defaults(instance[key], sub)
+
+
+def load_config(path: str | Path) -> dict:
+    """Read and validate a config file; raise :class:`InputError` if it is unusable."""
+    path = Path(path)
+    if not path.exists():
+        raise InputError("config file not found", file=str(path))
+    try:
+        config = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise InputError(f"is not valid YAML ({str(exc).splitlines()[0]})", file=str(path)) from None
+    if not isinstance(config, dict):
+        raise InputError("must be a YAML mapping of keys", file=str(path))
+    return check_config(config)
+
+
+def input_path(config: dict, source: str, year: int | str) -> str:
+    """Path of one source for a cohort year (``{year}`` in the path is filled)."""
+    return str(config["inputs"][source]["path"]).replace("{year}", str(year))
+
+
+def input_sheet(config: dict, source: str) -> str:
+    """Sheet name of one source."""
+    return str(config["inputs"][source]["sheet"])
+
+
+def rapid_review_years(config: dict, year: int) -> list[int]:
+    """Years of rapid reviews received shown in Table 2 (default: year-1 and year)."""
+    years = config.get("rapid_review_years") or []
+    return [int(y) for y in years] if years else [int(year) - 1, int(year)]

@@ -1,0 +1,62 @@
+"""Byte-identical output files: fixed zip timestamps and document dates."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import os
+import tempfile
+import zipfile
+from pathlib import Path
+
+# Office documents carry a creation date; we pin it so reruns are identical.
+FIXED_DATETIME = dt.datetime(2000, 1, 1, 0, 0, 0)
+_ZIP_DATE = (1980, 1, 1, 0, 0, 0)
+
+
+def normalise_zip(data: bytes) -> bytes:
+    """Rewrite a zip archive (xlsx, ods) with fixed entry timestamps and order.
+
+    Parameters
+    ----------
+    data : bytes
+        The archive as written by a library that stamps the current time.
+
+    Returns
+    -------
+    bytes
+        The same members, in the same order, each stamped 1980-01-01 and
+        deflated, so two writes of the same content give the same bytes.
+    """
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(
+        out, "w", compression=zipfile.ZIP_DEFLATED
+    ) as dst:
+        for info in src.infolist():
+            member = zipfile.ZipInfo(info.filename, date_time=_ZIP_DATE)
+            member.compress_type = zipfile.ZIP_DEFLATED
+            member.external_attr = 0o600 << 16
+            dst.writestr(member, src.read(info.filename))
+    return out.getvalue()
+
+
+def atomic_write_bytes(path: str | os.PathLike, data: bytes) -> None:
+    """Write ``data`` to ``path`` through a temporary file and a rename.
+
+    A reader (or a crash) never sees a half-written file.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def atomic_write_text(path: str | os.PathLike, text: str) -> None:
+    """Write UTF-8 text atomically with Unix line endings."""
+    atomic_write_bytes(path, text.encode("utf-8"))

@@ -1,0 +1,219 @@
+"""The pipeline's stages as file-in, file-out functions: the thin edges Snakemake scripts call."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+import traceback
+from collections.abc import Callable
+from pathlib import Path
+
+import pandas as pd
+
+from . import config as cfg
+from .derive import derive_fields
+from .determinism import atomic_write_text
+from .errors import InputError
+from .io import read_source
+from .join import SourceInfo, link_cohort
+from .tables import build_tables, key_figures, reference_checks
+from .validate import QUALITY_COLUMNS, clean_source, quality_frame
+
+log = logging.getLogger("lcspr_stats")
+
+SOURCES = cfg.SOURCES
+
+
+def write_csv(frame: pd.DataFrame, path: str | Path) -> None:
+    """Write a CSV atomically: UTF-8, ``\\n`` line ends, no index."""
+    atomic_write_text(path, frame.to_csv(index=False, lineterminator="\n"))
+
+
+def write_json(data: dict, path: str | Path) -> None:
+    """Write JSON atomically, keys in the order given, two-space indent."""
+    atomic_write_text(path, json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+
+
+def strict_check(quality: pd.DataFrame, strict: bool) -> None:
+    """In strict mode, any per-value problem is fatal: list them all."""
+    problems = quality.loc[quality["rule"] != "unknown column"]
+    if strict and len(problems):
+        lines = [
+            f"  {r.file} sheet '{r.sheet}' row {r.row} column '{r.column}': {r.rule}"
+            for r in problems.itertuples()
+        ]
+        raise InputError(
+            f"strict mode: {len(problems)} data problem{'s' if len(problems) != 1 else ''} "
+            "found:\n" + "\n".join(lines)
+        )
+
+
+def run_ingest(source: str, year: int, config: dict, frame_out: str, quality_out: str) -> None:
+    """Read, check and clean one source; write the clean frame and its problems.
+
+    Parameters
+    ----------
+    source : str
+        ``sin_register``, ``rapid_review_register``, ``reviews`` or ``children``.
+    year : int
+        Cohort year (fills ``{year}`` in the input path).
+    config : dict
+        Validated config.
+    frame_out, quality_out : str
+        Paths of the clean frame (pickle) and the data-quality CSV.
+    """
+    path = cfg.input_path(config, source, year)
+    sheet = cfg.input_sheet(config, source)
+    table = read_source(path, sheet, max_bytes=config.get("max_input_bytes"))
+    frame, quality = clean_source(
+        table, source, config["codebook"], dayfirst=config.get("dates_day_first", True)
+    )
+    strict_check(quality, config.get("strict", False))
+    log.info("%s: %d rows read, %d data problems", source, len(frame), len(quality))
+    frame.attrs = {"file": table.file, "sheet": table.sheet}
+    Path(frame_out).parent.mkdir(parents=True, exist_ok=True)
+    frame.to_pickle(frame_out)
+    write_csv(quality, quality_out)
+
+
+def _load(path: str) -> tuple[pd.DataFrame, SourceInfo]:
+    frame = pd.read_pickle(path)
+    return frame, SourceInfo(frame.attrs.get("file", ""), frame.attrs.get("sheet", ""))
+
+
+def run_derive(
+    year: int,
+    config: dict,
+    frames_in: dict[str, str],
+    quality_in: list[str],
+    lcsprs_out: str,
+    children_out: str,
+    quality_out: str,
+    reconciliation_out: str,
+) -> None:
+    """Link and derive one cohort; write its frames, data-quality and reconciliation reports."""
+    frames, info = {}, {}
+    for source in SOURCES:
+        frames[source], info[source] = _load(frames_in[source])
+    cohort = link_cohort(
+        year,
+        frames["reviews"],
+        frames["children"],
+        frames["sin_register"],
+        frames["rapid_review_register"],
+        info,
+        cfg.rapid_review_years(config, year),
+    )
+    strict_check(cohort.quality, config.get("strict", False))
+    if cohort.lcsprs.empty:
+        raise InputError(
+            f"no LCSPRs submitted in {year}: the cohort is empty, so no tables can be made",
+            file=info["reviews"].file,
+            sheet=info["reviews"].sheet,
+            column="date_submitted",
+        )
+    lcsprs = derive_fields(cohort.lcsprs, cohort.children, config)
+    Path(lcsprs_out).parent.mkdir(parents=True, exist_ok=True)
+    lcsprs.to_pickle(lcsprs_out)
+    cohort.children.to_pickle(children_out)
+    earlier = [pd.read_csv(p, dtype={"row": "Int64"}, keep_default_na=False) for p in quality_in]
+    quality = pd.concat([*earlier, cohort.quality], ignore_index=True)
+    quality = quality if len(quality) else quality_frame()
+    write_csv(quality[QUALITY_COLUMNS], quality_out)
+    reconciliation = add_reconciliation_check(cohort.reconciliation)
+    write_csv(reconciliation, reconciliation_out)
+    log.info("cohort %s: %d LCSPRs, %d data problems", year, len(lcsprs), len(quality))
+
+
+def add_reconciliation_check(recon: pd.DataFrame) -> pd.DataFrame:
+    """Append, per source, a ``check`` row: read - used - excluded (must be 0)."""
+    rows = []
+    for source, group in recon.groupby("source", sort=False):
+        read = int(group.loc[group["status"] == "read", "rows"].sum())
+        accounted = int(group.loc[group["status"] != "read", "rows"].sum())
+        rows.append(group)
+        rows.append(
+            pd.DataFrame(
+                [
+                    {
+                        "source": source,
+                        "file": group["file"].iloc[0],
+                        "sheet": group["sheet"].iloc[0],
+                        "status": "check",
+                        "reason": "rows read minus rows used and excluded (0 = every row accounted for)",
+                        "rows": read - accounted,
+                    }
+                ]
+            )
+        )
+        if read != accounted:
+            raise RuntimeError(f"reconciliation of {source} does not balance: {read} vs {accounted}")
+    return pd.concat(rows, ignore_index=True)
+
+
+def run_tables(
+    year: int,
+    config: dict,
+    lcsprs_in: str,
+    rapid_reviews_in: str,
+    tables_dir: str,
+    key_figures_out: str,
+    notes_out: str,
+    reference_checks_out: str,
+) -> None:
+    """Make every table of a cohort, write them as CSVs, and write the key figures."""
+    lcsprs = pd.read_pickle(lcsprs_in)
+    rapid_reviews = pd.read_pickle(rapid_reviews_in)
+    reference = config["reference"]
+    ages = pd.read_csv(reference["scr_age_bands"])
+    harm = pd.read_csv(reference["scr_death_serious_harm"])
+    periods = pd.read_csv(reference["scr_periods"])
+    tables = build_tables(
+        lcsprs, rapid_reviews, ages, harm, periods, config, year, cfg.rapid_review_years(config, year)
+    )
+    for table in tables:
+        write_csv(table.frame, Path(tables_dir) / f"{table.name}.csv")
+    notes = pd.DataFrame(
+        [
+            {"table": t.name, "title": t.title, "note_number": i + 1, "note": note}
+            for t in tables
+            for i, note in enumerate(t.notes)
+        ],
+        columns=["table", "title", "note_number", "note"],
+    )
+    write_csv(notes, notes_out)
+    checks = reference_checks(ages, config.get("percent_rounding", "half_up"))
+    for row in checks.loc[checks["differs"]].itertuples():
+        log.warning(
+            "reference %s %s: published %s%% but %s of %s rounds to %s%%",
+            row.period_label, row.age_band, row.pct_published, row.n, row.period_n, row.pct_computed,
+        )
+    write_csv(checks, reference_checks_out)
+    write_json(key_figures(tables, lcsprs, config, year), key_figures_out)
+
+
+def as_script(function: Callable[..., None], smk: object, **kwargs: object) -> None:
+    """Run a stage from a Snakemake ``script:``, with its log and clean errors.
+
+    An :class:`InputError` is written as one clear line to the log and to
+    standard error, and the job exits 1 (no traceback). Anything else is an
+    internal error: its traceback goes to the log only.
+    """
+    log_path = smk.log[0] if getattr(smk, "log", None) else None
+    handlers: list[logging.Handler] = [logging.StreamHandler(sys.stderr)]
+    if log_path:
+        Path(log_path).parent.mkdir(parents=True, exist_ok=True)
+        handlers.append(logging.FileHandler(log_path, mode="w", encoding="utf-8"))
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(message)s", handlers=handlers, force=True)
+    try:
+        function(**kwargs)
+    except InputError as error:
+        log.error("%s", error.render())
+        sys.exit(1)
+    except Exception:  # noqa: BLE001 - last line of defence: no traceback on screen
+        if log_path:
+            with open(log_path, "a", encoding="utf-8") as handle:
+                handle.write(traceback.format_exc())
+        log.error("internal error in lcspr-stats; details in %s", log_path or "the log")
+        sys.exit(2)

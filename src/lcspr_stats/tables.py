@@ -1,0 +1,720 @@
+"""The report's tables (1-5 and every further breakdown) and the key figures, from derived frames."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from .derive import percent
+
+
+@dataclass
+class Table:
+    """One output table with its title and notes.
+
+    Attributes
+    ----------
+    name : str
+        File stem, e.g. ``table1_year_of_incident``.
+    title : str
+        The title a reader sees.
+    frame : pandas.DataFrame
+        Counts and percentages as numbers; ``display`` columns hold the
+        report's text form where it differs.
+    notes : list of str
+        Notes printed under the table.
+    """
+
+    name: str
+    title: str
+    frame: pd.DataFrame
+    notes: list[str] = field(default_factory=list)
+
+
+def _count(values: pd.Series, categories: list[str], denominator: int, rounding: str) -> pd.DataFrame:
+    counts = values.value_counts()
+    n = [int(counts.get(c, 0)) for c in categories]
+    return pd.DataFrame(
+        {
+            "n": n,
+            "pct": [percent(k, denominator, rounding) for k in n],
+        }
+    ).astype({"pct": "Int64"})
+
+
+def _display(n: int, pct: int | None) -> str:
+    return f"{n}" if pct is None or pd.isna(pct) else f"{n} ({pct}%)"
+
+
+def _with_display(frame: pd.DataFrame) -> pd.DataFrame:
+    frame = frame.copy()
+    frame["display"] = [_display(n, p) for n, p in zip(frame["n"], frame["pct"])]
+    return frame
+
+
+def _breakdown(
+    name: str,
+    title: str,
+    label: str,
+    values: pd.Series,
+    categories: list[str],
+    denominator: int,
+    rounding: str,
+    notes: list[str] | None = None,
+) -> Table:
+    frame = _count(values, categories, denominator, rounding)
+    frame.insert(0, label, categories)
+    total = pd.DataFrame({label: ["Total"], "n": [denominator], "pct": [100 if denominator else None]})
+    frame = pd.concat([frame, total.astype({"pct": "Int64"})], ignore_index=True)
+    return Table(name, title, _with_display(frame), notes or [])
+
+
+# --- Table 1 -------------------------------------------------------------------
+
+
+def table1_year_of_incident(lcsprs: pd.DataFrame, year: int, rounding: str) -> Table:
+    """LCSPRs of the cohort by calendar year of the index child's incident."""
+    years = lcsprs["incident_year"].dropna().astype(int)
+    known = len(years)
+    total = len(lcsprs)
+    span = list(range(int(years.min()), int(years.max()) + 1)) if known else []
+    counts = years.value_counts()
+    rows = [
+        {
+            "year_of_incident": str(y),
+            "n": int(counts.get(y, 0)),
+            "pct": percent(int(counts.get(y, 0)), known, rounding),
+        }
+        for y in span
+    ]
+    rows += [
+        {"year_of_incident": "Total known", "n": known, "pct": percent(known, known, rounding)},
+        {"year_of_incident": "Not known", "n": total - known, "pct": None},
+        {"year_of_incident": "All LCSPRs", "n": total, "pct": None},
+    ]
+    frame = pd.DataFrame(rows).astype({"pct": "Int64"})
+    frame["display"] = frame["n"].astype(str)
+    frame.loc[frame["year_of_incident"] == "Total known", "display"] = f"{known}/{total}"
+    not_known = total - known
+    notes = [
+        "Percentages are of the LCSPRs whose year of incident is known.",
+    ]
+    if not_known:
+        notes.append(
+            f"Year of incident not known for {not_known} LCSPR{'s' if not_known != 1 else ''}: "
+            "no index child, or no SIN incident date for the index child."
+        )
+    return Table(
+        "table1_year_of_incident",
+        f"Table 1: LCSPRs received in {year}, by year of incident",
+        frame,
+        notes,
+    )
+
+
+# --- Table 2 -------------------------------------------------------------------
+
+
+def table2_rapid_reviews(
+    rapid_reviews: pd.DataFrame, years: list[int], rounding: str
+) -> Table:
+    """Rapid reviews received per year and the share that led to an LCSPR."""
+    received_year = rapid_reviews["rr_date"].dt.year
+    commissioned = rapid_reviews["lcspr_decision"] == "commissioned"
+    rows = []
+    for y in years:
+        in_year = received_year == y
+        n = int(in_year.sum())
+        k = int((in_year & commissioned.fillna(False)).sum())
+        rows.append(
+            {
+                "year_received": y,
+                "n_rapid_reviews": n,
+                "n_lcspr_commissioned": k,
+                "pct_commissioned": percent(k, n, rounding),
+            }
+        )
+    frame = pd.DataFrame(rows).astype({"pct_commissioned": "Int64"})
+    frame["display"] = [
+        _display(k, p) for k, p in zip(frame["n_lcspr_commissioned"], frame["pct_commissioned"])
+    ]
+    return Table(
+        "table2_rapid_reviews",
+        f"Table 2: Proportion of rapid reviews leading to LCSPRs, {years[0]}-{years[-1]}",
+        frame,
+        [
+            "Year received is the calendar year of the rapid review date in the Panel's register; "
+            "commissioned is the register's LCSPR decision."
+        ],
+    )
+
+
+# --- Table 3 -------------------------------------------------------------------
+
+
+def duration_summary(weeks: pd.Series) -> dict:
+    """N, median, minimum, maximum and range of a weeks column (missing ignored)."""
+    values = weeks.dropna().astype(float)
+    if values.empty:
+        return {"n": 0, "median": None, "min": None, "max": None, "range": None}
+
+    def number(x: float) -> float | int:
+        return int(x) if float(x).is_integer() else round(float(x), 2)
+
+    return {
+        "n": int(values.size),
+        "median": round(float(np.median(values)), 2),
+        "min": number(values.min()),
+        "max": number(values.max()),
+        "range": number(values.max() - values.min()),
+    }
+
+
+def _weeks_display(statistic: str, value: float | int | None) -> str:
+    if value is None:
+        return ""
+    if statistic == "Median":
+        return f"{value:.2f}"
+    if statistic == "Minimum" and value < 1:
+        return "Under 1 week"
+    return f"{value:g}"
+
+
+def table3_durations(lcsprs: pd.DataFrame, exclusions: list[dict]) -> Table:
+    """Weeks from incident to rapid review and from rapid review to LCSPR."""
+    measures = {
+        "incident_to_rapid_review": ("weeks_incident_to_rr", "excluded_incident_to_rr"),
+        "rapid_review_to_lcspr": ("weeks_rr_to_lcspr", "excluded_rr_to_lcspr"),
+    }
+    labels = {
+        "incident_to_rapid_review": "Incident to rapid review",
+        "rapid_review_to_lcspr": "Rapid review to LCSPR",
+    }
+    rows, notes = [], []
+    for measure, (column, excluded) in measures.items():
+        summary = duration_summary(lcsprs[column])
+        reasons = lcsprs[excluded].dropna()
+        note = ""
+        if len(reasons):
+            note = (
+                f"Excludes {len(reasons)} case{'s' if len(reasons) != 1 else ''}: "
+                + " ".join(dict.fromkeys(reasons))
+            )
+            notes.append(f"{labels[measure]}: {note}")
+        for statistic, key in (
+            ("N", "n"),
+            ("Median", "median"),
+            ("Range", "range"),
+            ("Minimum", "min"),
+            ("Maximum", "max"),
+        ):
+            rows.append(
+                {
+                    "measure": measure,
+                    "statistic": statistic,
+                    "weeks": summary[key],
+                    "display": str(summary[key])
+                    if statistic == "N"
+                    else _weeks_display(statistic, summary[key]),
+                    "note": note,
+                }
+            )
+    frame = pd.DataFrame(rows)
+    frame["weeks"] = frame["weeks"].astype("Float64")
+    notes.append(
+        "N counts the LCSPRs with both dates (not all had sufficient information). "
+        "Weeks are completed weeks unless the config says exact."
+    )
+    return Table("table3_durations", "Table 3: Time taken to complete reports (weeks)", frame, notes)
+
+
+def timeliness(lcsprs: pd.DataFrame, config: dict, rounding: str) -> Table:
+    """Shares within the expected times: 15 working days, 26 weeks."""
+    durations = config.get("durations", {})
+    rows = []
+    for measure, column, expectation in (
+        (
+            "rapid review within working days of incident",
+            "rr_within_working_days",
+            f"{durations.get('rr_within_working_days', 15)} working days",
+        ),
+        (
+            "LCSPR within days of rapid review",
+            "lcspr_within_26_weeks",
+            f"{durations.get('lcspr_within_days', 182)} days (26 weeks)",
+        ),
+    ):
+        values = lcsprs[column].dropna().astype(bool)
+        n, k = int(values.size), int(values.sum())
+        rows.append(
+            {
+                "measure": measure,
+                "expectation": expectation,
+                "n_within": k,
+                "n": n,
+                "pct": percent(k, n, rounding),
+            }
+        )
+    frame = pd.DataFrame(rows).astype({"pct": "Int64"})
+    frame["display"] = [f"{p}% ({k} of {n})" for p, k, n in zip(frame["pct"], frame["n_within"], frame["n"])]
+    return Table("timeliness", "Rapid reviews and LCSPRs completed within the expected time", frame)
+
+
+# --- Tables 4 and 5 --------------------------------------------------------------
+
+
+def _period_notes(periods: pd.DataFrame) -> list[str]:
+    return [
+        f"{label}: {note}"
+        for label, note in zip(periods["period_label"], periods["note"].fillna(""))
+        if str(note).strip()
+    ]
+
+
+def table4_age(
+    lcsprs: pd.DataFrame,
+    reference: pd.DataFrame,
+    periods: pd.DataFrame,
+    bands: list[dict],
+    year: int,
+    rounding: str,
+) -> Table:
+    """Ages of index children: the SCR periods (as published) beside the cohort."""
+    labels = [b["label"] for b in bands]
+    frame = pd.DataFrame({"age_band": labels + ["Total"]})
+    for period in periods["period"]:
+        ref = reference.loc[reference["period"] == period].set_index("age_band")
+        n = [int(ref.loc[b, "n"]) if b in ref.index else pd.NA for b in labels]
+        total = int(ref["n"].sum())
+        frame[f"{period}_n"] = pd.array(n + [total], dtype="Int64")
+        frame[f"{period}_pct"] = pd.array(
+            [int(ref.loc[b, "pct_published"]) if b in ref.index else pd.NA for b in labels] + [100],
+            dtype="Int64",
+        )
+    bands_known = lcsprs["age_band"].dropna()
+    counts = _count(bands_known, labels, len(bands_known), rounding)
+    frame[f"lcspr_{year}_n"] = pd.array(counts["n"].tolist() + [len(bands_known)], dtype="Int64")
+    frame[f"lcspr_{year}_pct"] = pd.array(counts["pct"].tolist() + [100], dtype="Int64")
+    notes = _period_notes(periods) + [
+        "SCR columns are the published figures; percentages as printed.",
+        f"LCSPR {year}: index children with a known age.",
+    ]
+    return Table(
+        "table4_age", f"Table 4: Ages of index children in SCRs and the {year} LCSPRs", frame, notes
+    )
+
+
+def table5_death_serious_harm(
+    lcsprs: pd.DataFrame,
+    reference: pd.DataFrame,
+    periods: pd.DataFrame,
+    year: int,
+    rounding: str,
+) -> Table:
+    """Deaths and serious harm: the SCR periods (as published) beside the cohort."""
+    rows = ["Total", "Death", "Serious harm"]
+    frame = pd.DataFrame({"category": rows})
+    for period in periods["period"]:
+        ref = reference.loc[reference["period"] == period].set_index("category")
+        frame[f"{period}_n"] = pd.array(
+            [ref.loc[r, "n"] if r in ref.index else pd.NA for r in rows], dtype="Int64"
+        )
+        frame[f"{period}_pct"] = pd.array(
+            [100] + [ref.loc[r, "pct_published"] for r in rows[1:]], dtype="Int64"
+        )
+    total = len(lcsprs)
+    deaths = int((lcsprs["incident_type"] == "death").sum())
+    harm = int((lcsprs["incident_type"] == "serious harm").sum())
+    frame[f"lcspr_{year}_n"] = pd.array([total, deaths, harm], dtype="Int64")
+    frame[f"lcspr_{year}_pct"] = pd.array(
+        [100, percent(deaths, total, rounding), percent(harm, total, rounding)], dtype="Int64"
+    )
+    notes = _period_notes(periods) + [
+        "SCR columns are the published figures (numbers of deaths were not published)."
+    ]
+    return Table(
+        "table5_death_serious_harm",
+        f"Table 5: Death and serious harm cases in SCRs and the {year} LCSPRs",
+        frame,
+        notes,
+    )
+
+
+def reference_checks(reference: pd.DataFrame, rounding: str) -> pd.DataFrame:
+    """Published SCR percentages against n / N rounded: where the print differs."""
+    totals = reference.groupby("period")["n"].transform("sum")
+    computed = [percent(int(n), int(t), rounding) for n, t in zip(reference["n"], totals)]
+    out = reference.assign(period_n=totals, pct_computed=computed)
+    out["differs"] = out["pct_computed"] != out["pct_published"]
+    return out[["period_label", "age_band", "n", "period_n", "pct_published", "pct_computed", "differs"]]
+
+
+# --- further breakdowns --------------------------------------------------------------
+
+
+def _sex_columns(frame: pd.DataFrame, lcsprs: pd.DataFrame, column: str, categories: list[str]) -> pd.DataFrame:
+    frame = frame.copy()
+    for sex in ("female", "male"):
+        frame[f"n_{sex}"] = [
+            int(((lcsprs[column] == c) & (lcsprs["lcspr_sex"] == sex)).sum()) for c in categories
+        ] + [int((lcsprs["lcspr_sex"] == sex).sum())]
+    frame["n_other_or_mixed"] = frame["n"] - frame["n_female"] - frame["n_male"]
+    return frame
+
+
+def harm_tables(lcsprs: pd.DataFrame, codebook: dict, rounding: str) -> list[Table]:
+    """Harm categories within deaths and within serious harm, with sex splits."""
+    tables = []
+    subcategory_of = codebook.get("harm_subcategory_of", "maltreatment-related death")
+    for incident, name in (("death", "death_categories"), ("serious harm", "serious_harm_categories")):
+        if incident not in codebook["harm_categories"]:
+            continue
+        subset = lcsprs.loc[lcsprs["incident_type"] == incident]
+        categories = list(codebook["harm_categories"][incident])
+        table = _breakdown(
+            name,
+            f"{incident.capitalize()}: category of {'death' if incident == 'death' else 'harm'}",
+            "harm_category",
+            subset["harm_category"],
+            categories,
+            len(subset),
+            rounding,
+            ["Sex is the index child's; 'other or mixed' includes reviews of several children "
+             "of different sexes and sex not known."],
+        )
+        table.frame = _sex_columns(table.frame, subset, "harm_category", categories)
+        if incident == "serious harm":
+            group_rows = []
+            for group, members in codebook.get("serious_harm_groups", {}).items():
+                in_group = subset["harm_category"].isin(members)
+                n = int(in_group.sum())
+                group_rows.append(
+                    {
+                        "harm_category": f"{group} (all)",
+                        "n": n,
+                        "pct": percent(n, len(subset), rounding),
+                        "n_female": int((in_group & (subset["lcspr_sex"] == "female")).sum()),
+                        "n_male": int((in_group & (subset["lcspr_sex"] == "male")).sum()),
+                    }
+                )
+            if group_rows:
+                groups = pd.DataFrame(group_rows)
+                groups["n_other_or_mixed"] = groups["n"] - groups["n_female"] - groups["n_male"]
+                groups = _with_display(groups.astype({"pct": "Int64"}))
+                table.frame = pd.concat([table.frame, groups], ignore_index=True)
+        tables.append(table)
+    maltreatment = lcsprs.loc[lcsprs["harm_category"] == subcategory_of]
+    subcategories = list(codebook.get("harm_subcategories", []))
+    tables.append(
+        _breakdown(
+            "maltreatment_death_subcategories",
+            f"Sub-categories of {subcategory_of}",
+            "harm_subcategory",
+            maltreatment["harm_subcategory"],
+            subcategories,
+            len(maltreatment),
+            rounding,
+        )
+    )
+    return tables
+
+
+def subsample_table(lcsprs: pd.DataFrame, codebook: dict) -> Table:
+    """Profile of the purposive in-depth sub-sample."""
+    sub = lcsprs.loc[lcsprs["in_subsample"].fillna(False).astype(bool)]
+    split = codebook.get("subsample_age_split", 10)
+    rows = [{"characteristic": "all", "value": "LCSPRs", "n": len(sub)}]
+    for incident in codebook["review_incident_types"]:
+        rows.append({"characteristic": "incident_type", "value": incident, "n": int((sub["incident_type"] == incident).sum())})
+    for sex in ["male", "female", "mixed", "other", "not known"]:
+        n = int((sub["lcspr_sex"] == sex).sum())
+        if n or sex in ("male", "female"):
+            rows.append({"characteristic": "sex", "value": sex, "n": n})
+    ages = sub["age_years"]
+    rows += [
+        {"characteristic": "age", "value": f"under {split}", "n": int((ages < split).sum())},
+        {"characteristic": "age", "value": f"{split} and over", "n": int((ages >= split).sum())},
+        {"characteristic": "age", "value": "no index child", "n": int((~sub["has_index_child"]).sum())},
+    ]
+    for incident, categories in codebook["harm_categories"].items():
+        for category in categories:
+            n = int(((sub["incident_type"] == incident) & (sub["harm_category"] == category)).sum())
+            rows.append({"characteristic": f"{incident}: harm_category", "value": category, "n": n})
+    subcategory_of = codebook.get("harm_subcategory_of", "maltreatment-related death")
+    for subcategory in codebook.get("harm_subcategories", []):
+        n = int(((sub["harm_category"] == subcategory_of) & (sub["harm_subcategory"] == subcategory)).sum())
+        rows.append({"characteristic": f"{subcategory_of}: subcategory", "value": subcategory, "n": n})
+    return Table(
+        "subsample",
+        "The purposive in-depth sub-sample",
+        pd.DataFrame(rows),
+        [
+            "Sex is the index child's; for a review without an index child, its children's "
+            "(mixed where they differ). Age is the index child's age at the incident."
+        ],
+    )
+
+
+def race_subsample_table(lcsprs: pd.DataFrame, codebook: dict) -> Table:
+    """The race, ethnicity and culture sub-sample by the children's background."""
+    sub = lcsprs.loc[lcsprs["in_race_subsample"].fillna(False).astype(bool)]
+    background = sub["ethnic_group"].astype("string").where(~sub["any_minoritised_child"], "Black and other minoritised")
+    background = background.fillna("No index child")
+    categories = ["Black and other minoritised"] + [
+        g for g in codebook["ethnic_groups"] if g not in codebook.get("minoritised_groups", [])
+    ] + ["No index child"]
+    counts = background.value_counts()
+    frame = pd.DataFrame({"background": categories, "n": [int(counts.get(c, 0)) for c in categories]})
+    frame = pd.concat([frame, pd.DataFrame({"background": ["Total"], "n": [len(sub)]})], ignore_index=True)
+    return Table(
+        "race_subsample",
+        "The race, ethnicity and culture sub-sample",
+        frame,
+        [
+            "'Black and other minoritised': any child in the review is of a Mixed, Asian, Black "
+            "or Other ethnic group; otherwise the index child's group."
+        ],
+    )
+
+
+def practice_themes_table(lcsprs: pd.DataFrame, codebook: dict, rounding: str) -> Table:
+    """How many LCSPRs addressed each of the Panel's six practice themes."""
+    rows = []
+    for column, label in codebook.get("practice_themes", {}).items():
+        values = lcsprs[column].dropna().astype(bool) if column in lcsprs else pd.Series(dtype=bool)
+        k, n = int(values.sum()), int(values.size)
+        rows.append({"theme": label, "n_addressed": k, "n_coded": n, "pct": percent(k, n, rounding)})
+    frame = pd.DataFrame(rows, columns=["theme", "n_addressed", "n_coded", "pct"]).astype({"pct": "Int64"})
+    return Table("practice_themes", "Practice themes addressed by the LCSPRs", frame)
+
+
+def data_sources_table(lcsprs: pd.DataFrame) -> Table:
+    """Where each index child's sex, age and ethnicity came from."""
+    index = lcsprs.loc[lcsprs["has_index_child"]]
+    rows = []
+    for column in ("sex", "age_years", "ethnicity"):
+        flag = {"age_years": "age_from_sin"}.get(column, f"{column}_from_sin")
+        from_sin = int(index[flag].sum())
+        missing = int(index[column].isna().sum())
+        rows.append(
+            {
+                "attribute": column,
+                "n_index_children": len(index),
+                "n_from_coding_schedule": len(index) - from_sin - missing,
+                "n_from_sin": from_sin,
+                "n_not_known": missing,
+            }
+        )
+    return Table(
+        "data_sources",
+        "Source of index children's characteristics",
+        pd.DataFrame(rows),
+        ["Taken from the SIN where the coding schedule left the value blank."],
+    )
+
+
+# --- everything ----------------------------------------------------------------------
+
+
+def build_tables(
+    lcsprs: pd.DataFrame,
+    rapid_reviews: pd.DataFrame,
+    reference_ages: pd.DataFrame,
+    reference_harm: pd.DataFrame,
+    periods: pd.DataFrame,
+    config: dict,
+    year: int,
+    rr_years: list[int],
+) -> list[Table]:
+    """Every table of a cohort, in report order.
+
+    Parameters
+    ----------
+    lcsprs : pandas.DataFrame
+        One row per LCSPR with derived fields (:func:`lcspr_stats.derive.derive_fields`).
+    rapid_reviews : pandas.DataFrame
+        The clean rapid review register.
+    reference_ages, reference_harm, periods : pandas.DataFrame
+        The SCR reference data.
+    config : dict
+        Validated config.
+    year : int
+        The cohort year.
+    rr_years : list of int
+        Years of Table 2.
+    """
+    codebook = config["codebook"]
+    rounding = config.get("percent_rounding", "half_up")
+    n = len(lcsprs)
+    index = lcsprs.loc[lcsprs["has_index_child"]]
+    review_types = list(codebook["review_types"]) + [codebook.get("review_type_missing_label", "not recorded")]
+    published = lcsprs["published"]
+    tables = [
+        table1_year_of_incident(lcsprs, year, rounding),
+        table2_rapid_reviews(rapid_reviews, rr_years, rounding),
+        table3_durations(lcsprs, config.get("exclusions", [])),
+        table4_age(index, reference_ages, periods, codebook["age_bands"], year, rounding),
+        table5_death_serious_harm(lcsprs, reference_harm, periods, year, rounding),
+        timeliness(lcsprs, config, rounding),
+        _breakdown(
+            "review_types",
+            "Types of review",
+            "review_type",
+            lcsprs["review_type"].fillna(review_types[-1]),
+            review_types,
+            n,
+            rounding,
+        ),
+        _breakdown(
+            "ethnic_groups",
+            "Ethnic group of index children",
+            "ethnic_group",
+            index["ethnic_group"],
+            list(codebook["ethnic_groups"]),
+            len(index),
+            rounding,
+            ["Taken from the SIN where the coding schedule left it blank."],
+        ),
+        _breakdown(
+            "index_child_sex",
+            "Sex of index children",
+            "sex",
+            index["sex"].fillna("not known"),
+            list(dict.fromkeys(list(codebook["sex"]) + ["not known"])),
+            len(index),
+            rounding,
+        ),
+        *harm_tables(lcsprs, codebook, rounding),
+        _breakdown(
+            "publication",
+            "Publication of LCSPRs",
+            "published",
+            published,
+            list(codebook["publication"]),
+            n,
+            rounding,
+            [
+                "Counted as published: " + ", ".join(codebook["published_statuses"]) + "."
+            ],
+        ),
+        _breakdown(
+            "methodology",
+            "Methodology declared by LCSPRs",
+            "methodology",
+            lcsprs["methodology"],
+            list(codebook["methodology"]),
+            n,
+            rounding,
+        ),
+        subsample_table(lcsprs, codebook),
+        race_subsample_table(lcsprs, codebook),
+        practice_themes_table(lcsprs, codebook, rounding),
+        data_sources_table(lcsprs),
+    ]
+    return tables
+
+
+def key_figures(tables: list[Table], lcsprs: pd.DataFrame, config: dict, year: int) -> dict:
+    """The flat dictionary of headline figures written to ``key_figures.json``."""
+    codebook = config["codebook"]
+    rounding = config.get("percent_rounding", "half_up")
+    by_name = {t.name: t.frame for t in tables}
+
+    def counts(name: str, label: str) -> dict:
+        frame = by_name[name]
+        frame = frame.loc[~frame[label].astype(str).isin(["Total"]) & ~frame[label].astype(str).str.endswith("(all)")]
+        return {str(k): int(v) for k, v in zip(frame[label], frame["n"])}
+
+    n = len(lcsprs)
+    index = lcsprs.loc[lcsprs["has_index_child"]]
+    deaths = int((lcsprs["incident_type"] == "death").sum())
+    harm = int((lcsprs["incident_type"] == "serious harm").sum())
+    t1 = by_name["table1_year_of_incident"]
+    years_only = t1.loc[t1["year_of_incident"].str.fullmatch(r"\d{4}")]
+    incident_year_counts = {y: int(c) for y, c in zip(years_only["year_of_incident"], years_only["n"])}
+    known = int(sum(incident_year_counts.values()))
+    t2 = by_name["table2_rapid_reviews"]
+    t3 = by_name["table3_durations"]
+    timely = by_name["timeliness"].set_index("measure")
+    rr_timely = timely.iloc[0]
+    lcspr_timely = timely.iloc[1]
+
+    def weeks(measure: str) -> dict:
+        rows = t3.loc[t3["measure"] == measure].set_index("statistic")["weeks"]
+
+        def num(v: object) -> float | int | None:
+            if pd.isna(v):
+                return None
+            v = float(v)
+            return int(v) if v.is_integer() else v
+
+        return {
+            "n": int(rows["N"]),
+            "median": None if pd.isna(rows["Median"]) else float(rows["Median"]),
+            "min": num(rows["Minimum"]),
+            "max": num(rows["Maximum"]),
+            "range": num(rows["Range"]),
+        }
+
+    is_published = lcsprs["published"].isin(codebook["published_statuses"])
+    harm_frame = by_name["serious_harm_categories"]
+    groups = harm_frame.loc[harm_frame["harm_category"].str.endswith("(all)")]
+    race = by_name["race_subsample"]
+    sub = by_name["subsample"]
+
+    return {
+        "cohort_year": year,
+        "n_lcsprs": n,
+        "n_children": int(lcsprs["n_children"].sum()),
+        "n_index_children": len(index),
+        "n_deaths": deaths,
+        "pct_deaths": percent(deaths, n, rounding),
+        "n_serious_harm": harm,
+        "pct_serious_harm": percent(harm, n, rounding),
+        "incident_year_counts": incident_year_counts,
+        "n_incident_year_known": known,
+        "pct_incident_in_previous_year": percent(
+            incident_year_counts.get(str(year - 1), 0), known, rounding
+        ),
+        "rr_received_by_year": {str(y): int(v) for y, v in zip(t2["year_received"], t2["n_rapid_reviews"])},
+        "lcspr_commissioned_by_year": {
+            str(y): int(v) for y, v in zip(t2["year_received"], t2["n_lcspr_commissioned"])
+        },
+        "pct_commissioned_by_year": {
+            str(y): None if pd.isna(v) else int(v) for y, v in zip(t2["year_received"], t2["pct_commissioned"])
+        },
+        "incident_to_rr_weeks": weeks("incident_to_rapid_review"),
+        "rr_to_lcspr_weeks": weeks("rapid_review_to_lcspr"),
+        "n_rr_within_15_working_days": int(rr_timely["n_within"]),
+        "pct_rr_within_15_working_days": None if pd.isna(rr_timely["pct"]) else int(rr_timely["pct"]),
+        "n_lcspr_within_26_weeks": int(lcspr_timely["n_within"]),
+        "pct_lcspr_within_26_weeks": None if pd.isna(lcspr_timely["pct"]) else int(lcspr_timely["pct"]),
+        "age_band_counts": {
+            b["label"]: int((index["age_band"] == b["label"]).sum()) for b in codebook["age_bands"]
+        },
+        "n_age_known": int(index["age_band"].notna().sum()),
+        "ethnic_group_counts": counts("ethnic_groups", "ethnic_group"),
+        "n_ethnicity_from_sin": int(index["ethnicity_from_sin"].sum()),
+        "n_sex_from_sin": int(index["sex_from_sin"].sum()),
+        "n_age_from_sin": int(index["age_from_sin"].sum()),
+        "death_category_counts": counts("death_categories", "harm_category"),
+        "maltreatment_death_subcategory_counts": counts("maltreatment_death_subcategories", "harm_subcategory"),
+        "serious_harm_category_counts": counts("serious_harm_categories", "harm_category"),
+        "serious_harm_group_counts": {
+            g.removesuffix(" (all)"): int(v) for g, v in zip(groups["harm_category"], groups["n"])
+        },
+        "review_type_counts": counts("review_types", "review_type"),
+        "n_published": int(is_published.sum()),
+        "pct_published": percent(int(is_published.sum()), n, rounding),
+        "methodology_counts": counts("methodology", "methodology"),
+        "n_methodology_declared": int(
+            (lcsprs["methodology"].notna() & (lcsprs["methodology"] != codebook.get("methodology_not_stated", "not stated"))).sum()
+        ),
+        "n_subsample": int(sub.loc[sub["characteristic"] == "all", "n"].iloc[0]),
+        "n_race_subsample": int(race.loc[race["background"] == "Total", "n"].iloc[0]),
+        "race_subsample_background_counts": {
+            str(b): int(v) for b, v in zip(race["background"], race["n"]) if b != "Total" and v
+        },
+    }

@@ -1,0 +1,365 @@
+"""The input contract: column specs per source, and checks that turn cells into clean frames."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+import pandera.pandas as pa
+
+from . import clean
+from .errors import InputError
+from .io import SourceTable, spreadsheet_row
+
+QUALITY_COLUMNS = ["file", "sheet", "row", "column", "value", "rule", "action"]
+VALUE_SET_MISSING = "row kept; value set to missing"
+
+
+@dataclass(frozen=True)
+class ColumnSpec:
+    """One column of the contract.
+
+    Attributes
+    ----------
+    name : str
+        Normalised header.
+    kind : str
+        ``id``, ``text``, ``date``, ``code``, ``integer``, ``yesno`` or ``ethnicity``.
+    required : bool
+        The column must be present (fatal if not).
+    not_blank : bool
+        Every row must have a value (a blank is a per-value problem).
+    codes : tuple of str
+        Allowed codes for ``code`` columns.
+    low, high : int
+        Allowed range for ``integer`` columns.
+    """
+
+    name: str
+    kind: str
+    required: bool = True
+    not_blank: bool = False
+    codes: tuple[str, ...] = field(default_factory=tuple)
+    low: int | None = None
+    high: int | None = None
+
+
+def source_specs(codebook: dict) -> dict[str, list[ColumnSpec]]:
+    """The contract's columns for each source, with codes from the codebook."""
+    all_harm = tuple(dict.fromkeys(c for cats in codebook["harm_categories"].values() for c in cats))
+    sex = tuple(codebook["sex"])
+    ethnicity = tuple(codebook["ethnicity"])
+    themes = [
+        ColumnSpec(name, "yesno", required=False) for name in codebook.get("practice_themes", {})
+    ]
+    return {
+        "sin_register": [
+            ColumnSpec("sin_id", "id", not_blank=True),
+            ColumnSpec("partnership", "text", not_blank=True),
+            ColumnSpec("incident_date", "date"),
+            ColumnSpec("notification_date", "date", not_blank=True),
+            ColumnSpec(
+                "incident_type", "code", not_blank=True, codes=tuple(codebook["sin_incident_types"])
+            ),
+            ColumnSpec("child_sex", "code", required=False, codes=sex),
+            ColumnSpec("child_age_years", "integer", required=False, low=0, high=17),
+            ColumnSpec("child_ethnicity", "ethnicity", required=False, codes=ethnicity),
+        ],
+        "rapid_review_register": [
+            ColumnSpec("rr_id", "id", not_blank=True),
+            ColumnSpec("sin_id", "text", not_blank=True),
+            ColumnSpec("rr_date", "date", not_blank=True),
+            ColumnSpec(
+                "lcspr_decision", "code", not_blank=True, codes=tuple(codebook["lcspr_decisions"])
+            ),
+        ],
+        "reviews": [
+            ColumnSpec("lcspr_id", "id", not_blank=True),
+            ColumnSpec("partnership", "text", not_blank=True),
+            ColumnSpec("date_submitted", "date", not_blank=True),
+            ColumnSpec("review_type", "code", required=False, codes=tuple(codebook["review_types"])),
+            ColumnSpec("n_children", "integer", not_blank=True, low=1, high=10_000),
+            ColumnSpec(
+                "incident_type",
+                "code",
+                not_blank=True,
+                codes=tuple(codebook["review_incident_types"]),
+            ),
+            ColumnSpec("harm_category", "code", not_blank=True, codes=all_harm),
+            ColumnSpec(
+                "harm_subcategory",
+                "code",
+                required=False,
+                codes=tuple(codebook.get("harm_subcategories", [])),
+            ),
+            ColumnSpec("published", "code", not_blank=True, codes=tuple(codebook["publication"])),
+            ColumnSpec("methodology", "code", not_blank=True, codes=tuple(codebook["methodology"])),
+            ColumnSpec("in_subsample", "yesno", not_blank=True),
+            ColumnSpec("in_race_subsample", "yesno", not_blank=True),
+            *themes,
+        ],
+        "children": [
+            ColumnSpec("lcspr_id", "text", not_blank=True),
+            ColumnSpec("child_ref", "text", not_blank=True),
+            ColumnSpec("is_index_child", "yesno", not_blank=True),
+            ColumnSpec("sin_id", "text", required=False),
+            ColumnSpec("sex", "code", required=False, codes=sex),
+            ColumnSpec("age_years", "integer", required=False, low=0, high=17),
+            ColumnSpec("ethnicity", "ethnicity", required=False, codes=ethnicity),
+        ],
+    }
+
+
+# The columns that identify a row, for the duplicate check.
+ID_COLUMNS = {
+    "sin_register": ["sin_id"],
+    "rapid_review_register": ["rr_id"],
+    "reviews": ["lcspr_id"],
+    "children": ["lcspr_id", "child_ref"],
+}
+
+
+def quality_frame(rows: list[dict] | None = None) -> pd.DataFrame:
+    """An empty (or filled) data-quality frame with the report's columns."""
+    frame = pd.DataFrame(rows or [], columns=QUALITY_COLUMNS)
+    return frame.astype({"row": "Int64"})
+
+
+def quality_rows(
+    table: SourceTable, index: pd.Index, column: str, values: pd.Series, rule: str, action: str
+) -> pd.DataFrame:
+    """Data-quality rows for the cells of ``column`` at ``index``."""
+    original = table.original_columns.get(column, column)
+    frame = pd.DataFrame(
+        {
+            "file": table.file,
+            "sheet": table.sheet,
+            "row": spreadsheet_row(index),
+            "column": original,
+            "value": values.loc[index].astype("string").fillna("").to_numpy(),
+            "rule": rule,
+            "action": action,
+        }
+    )
+    return frame.astype({"row": "Int64"})
+
+
+def check_columns(table: SourceTable, specs: list[ColumnSpec]) -> list[str]:
+    """Stop if a required column is missing; return the unknown extra columns."""
+    present = set(table.frame.columns)
+    missing = [s.name for s in specs if s.required and s.name not in present]
+    if missing:
+        expected = ", ".join(s.name for s in specs if s.required)
+        raise InputError(
+            f"required column{'s' if len(missing) > 1 else ''} missing; expected "
+            f"the columns: {expected} (names match ignoring case and spaces)",
+            file=table.file,
+            sheet=table.sheet,
+            column=", ".join(missing),
+        )
+    known = {s.name for s in specs}
+    return [c for c in table.frame.columns if c not in known]
+
+
+def check_duplicates(table: SourceTable, frame: pd.DataFrame, id_columns: list[str]) -> None:
+    """Stop on a duplicated id, naming both spreadsheet rows."""
+    keys = frame[id_columns]
+    if keys.isna().any(axis=1).all():
+        return
+    keyed = keys.dropna()
+    dup = keyed.duplicated(keep=False)
+    if dup.any():
+        first_key = tuple(keyed[dup].iloc[0])
+        rows = keyed.index[dup & (keyed == pd.Series(first_key, index=id_columns)).all(axis=1)]
+        shown = spreadsheet_row(rows[:2])
+        label = " / ".join(table.original_columns.get(c, c) for c in id_columns)
+        raise InputError(
+            f"duplicate id '{' / '.join(map(str, first_key))}' in rows {shown[0]} and {shown[1]}; "
+            "each id must be unique",
+            file=table.file,
+            sheet=table.sheet,
+            column=label,
+        )
+
+
+def _value_schema(specs: list[ColumnSpec], source: str, codebook: dict) -> pa.DataFrameSchema:
+    """The pandera schema of value rules for one source (after parsing)."""
+    columns = {}
+    for spec in specs:
+        checks = []
+        if spec.kind in ("code", "ethnicity") and spec.codes:
+            checks.append(pa.Check.isin(list(spec.codes), name="unknown code"))
+        if spec.kind == "integer" and spec.low is not None:
+            checks.append(
+                pa.Check.in_range(spec.low, spec.high, name=f"out of range {spec.low}-{spec.high}")
+            )
+        if spec.not_blank:
+            checks.append(pa.Check(lambda s: s.notna(), name="required value missing", ignore_na=False))
+        columns[spec.name] = pa.Column(checks=checks, nullable=True, required=False)
+    frame_checks = []
+    if source == "sin_register":
+        frame_checks.append(
+            pa.Check(
+                lambda d: ~(d["notification_date"] < d["incident_date"]).fillna(False),
+                name="notification before incident",
+            )
+        )
+    if source == "reviews":
+        pairs = {
+            (incident, category)
+            for incident, categories in codebook["harm_categories"].items()
+            for category in categories
+        }
+
+        def category_fits(d: pd.DataFrame) -> pd.Series:
+            known = d["incident_type"].notna() & d["harm_category"].notna()
+            fits = pd.Series(
+                [(i, c) in pairs for i, c in zip(d["incident_type"], d["harm_category"])],
+                index=d.index,
+            )
+            return ~known | fits
+
+        subcategory_of = codebook.get("harm_subcategory_of", "maltreatment-related death")
+        frame_checks += [
+            pa.Check(category_fits, name="harm category not of the incident type"),
+            pa.Check(
+                lambda d: d["harm_subcategory"].isna()
+                | (d["harm_category"] == subcategory_of).fillna(True),
+                name=f"sub-category given for a category other than {subcategory_of}",
+            ),
+        ]
+    return pa.DataFrameSchema(columns, checks=frame_checks, name=source)
+
+
+# For row-level rules: which column is reported and set missing.
+FRAME_RULE_COLUMN = {
+    "notification before incident": "incident_date",
+    "harm category not of the incident type": "harm_category",
+}
+
+
+def _rule_column(rule: str) -> str | None:
+    if rule in FRAME_RULE_COLUMN:
+        return FRAME_RULE_COLUMN[rule]
+    if rule.startswith("sub-category given"):
+        return "harm_subcategory"
+    return None
+
+
+def clean_source(
+    table: SourceTable, source: str, codebook: dict, *, dayfirst: bool = True
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Turn one sheet as read into a typed frame and its data-quality rows.
+
+    Fatal problems (a required column missing, a duplicate id) raise
+    :class:`InputError`. A bad value keeps its row: the value becomes missing
+    and a data-quality row says where it was, what it was and which rule it
+    broke.
+
+    Parameters
+    ----------
+    table : SourceTable
+        The sheet as read by :func:`lcspr_stats.io.read_source`.
+    source : str
+        One of ``sin_register``, ``rapid_review_register``, ``reviews``, ``children``.
+    codebook : dict
+        The config's codebook.
+    dayfirst : bool
+        How to read ``01/02/2021`` text dates.
+
+    Returns
+    -------
+    frame : pandas.DataFrame
+        One row per input row (index = position in the sheet), the contract's
+        columns typed, plus ``source_row`` (spreadsheet row number).
+    quality : pandas.DataFrame
+        Data-quality rows (see :data:`QUALITY_COLUMNS`).
+    """
+    specs = source_specs(codebook)[source]
+    extras = check_columns(table, specs)
+    raw = table.frame
+    problems: list[pd.DataFrame] = []
+    for extra in extras:
+        problems.append(
+            quality_frame(
+                [
+                    {
+                        "file": table.file,
+                        "sheet": table.sheet,
+                        "row": pd.NA,
+                        "column": table.original_columns.get(extra, extra),
+                        "value": "",
+                        "rule": "unknown column",
+                        "action": "column kept aside, not used",
+                    }
+                ]
+            )
+        )
+    synonyms = codebook.get("synonyms", {})
+    out = pd.DataFrame(index=raw.index)
+    for spec in specs:
+        if spec.name not in raw.columns:
+            dtype = {"date": "datetime64[ns]", "integer": "Int64", "yesno": "boolean"}
+            out[spec.name] = pd.Series(pd.NA, index=raw.index, dtype=dtype.get(spec.kind, "string"))
+            continue
+        cells = raw[spec.name]
+        bad = None
+        if spec.kind in ("id", "text"):
+            values = clean.normalise_text(cells)
+        elif spec.kind == "code":
+            values = clean.normalise_code(cells, synonyms)
+        elif spec.kind == "ethnicity":
+            values = clean.normalise_ethnicity(cells, codebook["ethnicity"])
+        elif spec.kind == "date":
+            values, bad = clean.parse_dates(cells, dayfirst=dayfirst)
+            bad_rule = "unparseable date"
+        elif spec.kind == "integer":
+            values, bad = clean.parse_integers(cells)
+            bad_rule = "not a whole number"
+        elif spec.kind == "yesno":
+            values, bad = clean.parse_yes_no(cells, codebook["yes_values"], codebook["no_values"])
+            bad_rule = "not yes or no"
+        else:  # pragma: no cover - specs are fixed above
+            raise ValueError(spec.kind)
+        if bad is not None and bad.any():
+            problems.append(
+                quality_rows(table, raw.index[bad], spec.name, cells, bad_rule, VALUE_SET_MISSING)
+            )
+        out[spec.name] = values
+    check_duplicates(table, out, ID_COLUMNS[source])
+    out, schema_problems = _apply_value_rules(out, specs, source, table, codebook)
+    problems.append(schema_problems)
+    out["source_row"] = spreadsheet_row(out.index)
+    quality = pd.concat([p for p in problems if len(p)], ignore_index=True) if any(
+        len(p) for p in problems
+    ) else quality_frame()
+    return out, quality
+
+
+def _apply_value_rules(
+    frame: pd.DataFrame, specs: list[ColumnSpec], source: str, table: SourceTable, codebook: dict
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Run the pandera value rules; each failing value is reported and set missing."""
+    schema = _value_schema(specs, source, codebook)
+    try:
+        schema.validate(frame, lazy=True)
+        return frame, quality_frame()
+    except pa.errors.SchemaErrors as errors:
+        cases = errors.failure_cases
+    cases = cases[cases["index"].notna()]
+    frame = frame.copy()
+    raw = table.frame
+    reports = []
+    for (column, check), group in cases.groupby(["column", "check"], sort=False):
+        rule = str(check)
+        column = _rule_column(rule) or column
+        index = pd.Index(sorted(set(group["index"].astype(int))))
+        blank = rule == "required value missing"
+        shown = raw[column] if column in raw.columns else frame[column]
+        action = "row kept; value missing" if blank else VALUE_SET_MISSING
+        reports.append(quality_rows(table, index, column, shown, rule, action))
+        if not blank:
+            frame.loc[index, column] = pd.NA
+    quality = pd.concat(reports, ignore_index=True) if reports else quality_frame()
+    quality = quality.drop_duplicates().sort_values(["row", "column"], kind="stable")
+    return frame, quality.reset_index(drop=True)

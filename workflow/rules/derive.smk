@@ -1,0 +1,18 @@
+# Stage 2: join the sources for one cohort and derive durations, bands, groups.
+
+
+rule derive:
+    input:
+        frames=expand(f"{PROCESSED}/{{{{year}}}}/ingest/{{source}}.pkl", source=SOURCES),
+        quality=expand(
+            f"{PROCESSED}/{{{{year}}}}/ingest/{{source}}.quality.csv", source=SOURCES
+        ),
+    output:
+        lcsprs=f"{PROCESSED}/{{year}}/lcsprs.pkl",
+        children=f"{PROCESSED}/{{year}}/children.pkl",
+        quality=f"{RESULTS}/{{year}}/data_quality.csv",
+        reconciliation=f"{RESULTS}/{{year}}/reconciliation.csv",
+    log:
+        "logs/{year}/derive.log",
+    script:
+        "../scripts/derive.py"

@@ -1,0 +1,13 @@
+# Stage 1: read each source, check it against the contract, clean it.
+
+
+rule ingest:
+    input:
+        source_path,
+    output:
+        frame=f"{PROCESSED}/{{year}}/ingest/{{source}}.pkl",
+        quality=f"{PROCESSED}/{{year}}/ingest/{{source}}.quality.csv",
+    log:
+        "logs/{year}/ingest_{source}.log",
+    script:
+        "../scripts/ingest.py"

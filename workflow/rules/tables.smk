@@ -1,0 +1,17 @@
+# Stage 3: the report's tables, every further breakdown, and the key figures.
+
+
+rule tables:
+    input:
+        lcsprs=f"{PROCESSED}/{{year}}/lcsprs.pkl",
+        rapid_reviews=f"{PROCESSED}/{{year}}/ingest/rapid_review_register.pkl",
+        reference=reference_files,
+    output:
+        tables=expand(f"{RESULTS}/{{{{year}}}}/tables/{{name}}.csv", name=TABLES),
+        notes=f"{RESULTS}/{{year}}/tables/notes.csv",
+        reference_checks=f"{RESULTS}/{{year}}/reference_checks.csv",
+        key_figures=f"{RESULTS}/{{year}}/key_figures.json",
+    log:
+        "logs/{year}/tables.log",
+    script:
+        "../scripts/tables.py"
