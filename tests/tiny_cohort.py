@@ -7,13 +7,15 @@ import pandas as pd
 D = pd.Timestamp
 
 
-def tiny_frames() -> dict[str, pd.DataFrame]:
-    """Raw input frames (as a researcher would type them) for a tiny 2021 cohort.
+def tiny_frames(year: int = 2021) -> dict[str, pd.DataFrame]:
+    """Raw input frames (as a researcher would type them) for a tiny cohort.
+
+    Dates are as below for ``year=2021`` and moved by whole years otherwise.
 
     - L1: death, single child, infant (age from the SIN), incident Mon 2020-12-21,
       rapid review Wed 2021-01-13 (23 days, 3 completed weeks; Christmas Day,
       Boxing Day (Mon 28 Dec substitute) and New Year's Day fall in between,
-      so 13 working days), submitted 2021-06-30.
+      so 14 working days), submitted 2021-06-30.
     - L2: serious harm, sibling group of 2, index aged 16, White British.
     - L3: thematic of 3 children, no index child (mixed sex).
     - L4: serious harm, index child with no SIN.
@@ -66,6 +68,11 @@ def tiny_frames() -> dict[str, pd.DataFrame]:
             "ethnicity": [None, "WBRI", None, "BAFR", "WBRI", "WBRI", "NOBT", "WBRI"],
         }
     )
+    shift = pd.DateOffset(years=year - 2021)
+    for frame in (sins, rapid_reviews, reviews):
+        for column in frame.columns:
+            if pd.api.types.is_datetime64_any_dtype(frame[column]):
+                frame[column] = frame[column] + shift
     return {
         "sin_register": sins,
         "rapid_review_register": rapid_reviews,
@@ -74,11 +81,11 @@ def tiny_frames() -> dict[str, pd.DataFrame]:
     }
 
 
-def write_tiny_inputs(directory) -> dict[str, str]:
+def write_tiny_inputs(directory, year: int = 2021) -> dict[str, str]:
     """Write the tiny cohort as xlsx files; return path per source."""
     from lcspr_stats.io import write_xlsx
 
-    frames = tiny_frames()
+    frames = tiny_frames(year)
     paths = {
         "sin_register": f"{directory}/sin_register.xlsx",
         "rapid_review_register": f"{directory}/rapid_review_register.xlsx",

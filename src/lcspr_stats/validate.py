@@ -188,10 +188,10 @@ def _value_schema(specs: list[ColumnSpec], source: str, codebook: dict) -> pa.Da
     for spec in specs:
         checks = []
         if spec.kind in ("code", "ethnicity") and spec.codes:
-            checks.append(pa.Check.isin(list(spec.codes), name="unknown code"))
+            checks.append(pa.Check.isin(list(spec.codes), error="unknown code"))
         if spec.kind == "integer" and spec.low is not None:
             checks.append(
-                pa.Check.in_range(spec.low, spec.high, name=f"out of range {spec.low}-{spec.high}")
+                pa.Check.in_range(spec.low, spec.high, error=f"out of range {spec.low}-{spec.high}")
             )
         if spec.not_blank:
             checks.append(pa.Check(lambda s: s.notna(), name="required value missing", ignore_na=False))

@@ -3,6 +3,7 @@
 SOURCES = ["sin_register", "rapid_review_register", "reviews", "children"]
 PROCESSED = config["processed_dir"]
 RESULTS = config["results_dir"]
+LOGS = config["logs_dir"]
 COHORTS = [str(year) for year in config["cohorts"]]
 
 # Every table the tables rule writes (names of results/<year>/tables/*.csv).

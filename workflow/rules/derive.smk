@@ -13,6 +13,8 @@ rule derive:
         quality=f"{RESULTS}/{{year}}/data_quality.csv",
         reconciliation=f"{RESULTS}/{{year}}/reconciliation.csv",
     log:
-        "logs/{year}/derive.log",
+        f"{LOGS}/{{year}}/derive.log",
+    conda:
+        "../envs/lcspr_stats.yaml"
     script:
         "../scripts/derive.py"

@@ -8,6 +8,8 @@ rule ingest:
         frame=f"{PROCESSED}/{{year}}/ingest/{{source}}.pkl",
         quality=f"{PROCESSED}/{{year}}/ingest/{{source}}.quality.csv",
     log:
-        "logs/{year}/ingest_{source}.log",
+        f"{LOGS}/{{year}}/ingest_{{source}}.log",
+    conda:
+        "../envs/lcspr_stats.yaml"
     script:
         "../scripts/ingest.py"

@@ -12,6 +12,8 @@ rule tables:
         reference_checks=f"{RESULTS}/{{year}}/reference_checks.csv",
         key_figures=f"{RESULTS}/{{year}}/key_figures.json",
     log:
-        "logs/{year}/tables.log",
+        f"{LOGS}/{{year}}/tables.log",
+    conda:
+        "../envs/lcspr_stats.yaml"
     script:
         "../scripts/tables.py"

@@ -1,0 +1,72 @@
+"""Shared fixtures: the repository root, configs, and a pipeline run on the bundled cohort."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+
+def load_default_config() -> dict:
+    """The repository's config.yaml, parsed."""
+    return yaml.safe_load((ROOT / "config.yaml").read_text(encoding="utf-8"))
+
+
+def run_snakemake(configfile: Path, *extra: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
+    """Run the workflow as a user would, in a subprocess."""
+    return subprocess.run(
+        [sys.executable, "-m", "snakemake", "--cores", "2", "--configfile", str(configfile), *extra],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+
+
+def config_into(tmp: Path, config: dict) -> Path:
+    """Point a config's outputs into ``tmp`` and write it there."""
+    config = dict(config)
+    config["results_dir"] = str(tmp / "results")
+    config["processed_dir"] = str(tmp / "processed")
+    config["logs_dir"] = str(tmp / "logs")
+    path = tmp / "config.yaml"
+    path.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="session")
+def default_config() -> dict:
+    return load_default_config()
+
+
+@pytest.fixture(scope="session")
+def bundled_run(tmp_path_factory) -> Path:
+    """Run the whole pipeline once on the bundled cohort; return results/2021."""
+    tmp = tmp_path_factory.mktemp("bundled")
+    configfile = config_into(tmp, load_default_config())
+    result = run_snakemake(configfile)
+    assert result.returncode == 0, result.stderr[-4000:]
+    return tmp / "results" / "2021"
+
+
+@pytest.fixture(scope="session")
+def key_figures(bundled_run) -> dict:
+    return json.loads((bundled_run / "key_figures.json").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="session")
+def table(bundled_run):
+    """Read one table CSV of the bundled run by name."""
+
+    def read(name: str) -> pd.DataFrame:
+        return pd.read_csv(bundled_run / "tables" / f"{name}.csv", keep_default_na=False)
+
+    return read

@@ -1,0 +1,61 @@
+"""The Snakemake workflow: lint-clean, runs on another cohort's files and year, stops cleanly on bad input."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+from conftest import ROOT, config_into, load_default_config, run_snakemake
+from tiny_cohort import tiny_frames, write_tiny_inputs
+
+from lcspr_stats.io import write_xlsx
+
+
+def tiny_config(tmp, year):
+    paths = write_tiny_inputs(tmp, year)
+    config = load_default_config()
+    config["cohorts"] = [year]
+    config["exclusions"] = []
+    for source, path in paths.items():
+        config["inputs"][source]["path"] = path
+    return config
+
+
+def test_snakemake_lint_is_clean():
+    result = subprocess.run(
+        [sys.executable, "-m", "snakemake", "--lint"], cwd=ROOT, capture_output=True, text=True, timeout=300
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_another_cohort_and_year_by_config_alone(tmp_path):
+    configfile = config_into(tmp_path, tiny_config(tmp_path, 2022))
+    result = run_snakemake(configfile)
+    assert result.returncode == 0, result.stderr[-3000:]
+    figures = json.loads((tmp_path / "results" / "2022" / "key_figures.json").read_text())
+    assert figures["cohort_year"] == 2022
+    assert figures["n_lcsprs"] == 4
+    assert figures["incident_year_counts"] == {"2021": 2}
+    assert figures["rr_received_by_year"] == {"2021": 2, "2022": 1}
+
+
+def test_missing_column_stops_with_a_clear_message_and_no_results(tmp_path):
+    config = tiny_config(tmp_path, 2021)
+    frames = tiny_frames()
+    write_xlsx({"sins": frames["sin_register"].drop(columns=["incident_type"])}, tmp_path / "sin_register.xlsx")
+    result = run_snakemake(config_into(tmp_path, config))
+    assert result.returncode != 0
+    assert "sheet 'sins', column 'incident_type': required column missing" in result.stderr
+    assert "Traceback" not in result.stderr
+    results = tmp_path / "results"
+    assert not results.exists() or not any(p.is_file() for p in results.rglob("*"))
+
+
+def test_missing_sheet_is_named(tmp_path):
+    config = tiny_config(tmp_path, 2021)
+    config["inputs"]["sin_register"]["sheet"] = "notifications"
+    result = run_snakemake(config_into(tmp_path, config))
+    assert result.returncode != 0
+    assert "sheet 'notifications': sheet not found; the file has: sins" in result.stderr
+    assert "Traceback" not in result.stderr
