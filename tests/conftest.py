@@ -23,7 +23,16 @@ def load_default_config() -> dict:
 def run_snakemake(configfile: Path, *extra: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
     """Run the workflow as a user would, in a subprocess."""
     return subprocess.run(
-        [sys.executable, "-m", "snakemake", "--cores", "2", "--configfile", str(configfile), *extra],
+        [
+            sys.executable,
+            "-m",
+            "snakemake",
+            "--cores",
+            "2",
+            "--configfile",
+            str(configfile),
+            *extra,
+        ],
         cwd=cwd,
         capture_output=True,
         text=True,

@@ -22,9 +22,21 @@ RAPID_REVIEWS = {"2020": (456, 185, 41), "2021": (433, 134, 31)}
 
 # Table 3: weeks.
 INCIDENT_TO_RR = {"n": 76, "median": 3.0, "range": 57, "min": 0, "max": 57}
-INCIDENT_TO_RR_DISPLAY = {"N": "76", "Median": "3.00", "Range": "57", "Minimum": "Under 1 week", "Maximum": "57"}
+INCIDENT_TO_RR_DISPLAY = {
+    "N": "76",
+    "Median": "3.00",
+    "Range": "57",
+    "Minimum": "Under 1 week",
+    "Maximum": "57",
+}
 RR_TO_LCSPR = {"n": 75, "median": 58.0, "range": 140, "min": 5, "max": 145}
-RR_TO_LCSPR_DISPLAY = {"N": "75", "Median": "58.00", "Range": "140", "Minimum": "5", "Maximum": "145"}
+RR_TO_LCSPR_DISPLAY = {
+    "N": "75",
+    "Median": "58.00",
+    "Range": "140",
+    "Minimum": "5",
+    "Maximum": "145",
+}
 RR_WITHIN_15_WORKING_DAYS = (42, 76, 55)
 LCSPR_WITHIN_26_WEEKS = (5, 75, 7)
 

@@ -11,7 +11,16 @@ from lcspr_stats import clean
 
 def test_dates_in_every_form():
     cells = pd.Series(
-        [dt.datetime(2021, 3, 4, 15, 30), 44259, "44259", "2021-03-04", "04/03/2021", " 4/3/2021 ", None, ""],
+        [
+            dt.datetime(2021, 3, 4, 15, 30),
+            44259,
+            "44259",
+            "2021-03-04",
+            "04/03/2021",
+            " 4/3/2021 ",
+            None,
+            "",
+        ],
         dtype=object,
     )
     dates, bad = clean.parse_dates(cells)
@@ -34,7 +43,9 @@ def test_unparseable_dates_are_flagged():
 
 
 def test_integers():
-    values, bad = clean.parse_integers(pd.Series([3, 3.0, "3", " 4 ", 2.5, "x", None], dtype=object))
+    values, bad = clean.parse_integers(
+        pd.Series([3, 3.0, "3", " 4 ", 2.5, "x", None], dtype=object)
+    )
     assert values.iloc[:4].tolist() == [3, 3, 3, 4]
     assert bad.tolist() == [False, False, False, False, True, True, False]
 
@@ -61,6 +72,8 @@ def test_ethnicity_labels_and_codes():
         "WBRI": {"label": "White - British", "group": "White British"},
         "BAFR": {"label": "Black - African", "group": "Black/Black British"},
     }
-    codes = clean.normalise_ethnicity(pd.Series(["wbri", "Black  - African", "Martian", None]), book)
+    codes = clean.normalise_ethnicity(
+        pd.Series(["wbri", "Black  - African", "Martian", None]), book
+    )
     assert codes.iloc[:3].tolist() == ["WBRI", "BAFR", "MARTIAN"]
     assert pd.isna(codes.iloc[3])

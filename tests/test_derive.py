@@ -22,7 +22,15 @@ def test_half_up_rounds_twelve_and_a_half_to_thirteen():
 
 @pytest.mark.parametrize(
     "n, d, expected",
-    [(52, 81, 64), (33, 84, 39), (51, 84, 61), (25, 82, 30), (5, 75, 7), (42, 76, 55), (185, 456, 41)],
+    [
+        (52, 81, 64),
+        (33, 84, 39),
+        (51, 84, 61),
+        (25, 82, 30),
+        (5, 75, 7),
+        (42, 76, 55),
+        (185, 456, 41),
+    ],
 )
 def test_report_percentages(n, d, expected):
     assert derive.percent(n, d) == expected
@@ -50,7 +58,9 @@ def test_completed_weeks_floor_days():
 
 
 def test_exact_weeks():
-    weeks = derive.weeks_between(pd.Series([D("2021-01-01")]), pd.Series([D("2021-01-11")]), "exact")
+    weeks = derive.weeks_between(
+        pd.Series([D("2021-01-01")]), pd.Series([D("2021-01-11")]), "exact"
+    )
     assert float(weeks.iloc[0]) == pytest.approx(1.43)
 
 
@@ -74,8 +84,12 @@ def test_working_days_missing_or_reversed_dates_are_missing():
     assert days.isna().all()
 
 
-@given(st.dates(min_value=pd.Timestamp("2015-01-01").date(), max_value=pd.Timestamp("2025-12-31").date()),
-       st.integers(0, 400))
+@given(
+    st.dates(
+        min_value=pd.Timestamp("2015-01-01").date(), max_value=pd.Timestamp("2025-12-31").date()
+    ),
+    st.integers(0, 400),
+)
 def test_working_days_equal_a_day_by_day_count(start, length):
     start = D(start)
     end = start + pd.Timedelta(days=length)
@@ -101,14 +115,24 @@ def test_age_bands():
     ages = pd.Series([0, 1, 5, 6, 10, 11, 15, 16, 17, None], dtype="Int64")
     bands = derive.age_band(ages, BANDS)
     assert bands.astype(object).tolist()[:9] == [
-        "Under 1", "1-5", "1-5", "6-10", "6-10", "11-15", "11-15", "16+", "16+"
+        "Under 1",
+        "1-5",
+        "1-5",
+        "6-10",
+        "6-10",
+        "11-15",
+        "11-15",
+        "16+",
+        "16+",
     ]
     assert pd.isna(bands.iloc[9])
 
 
 def test_ethnic_groups_blank_is_not_known():
-    book = {"WBRI": {"label": "White - British", "group": "White British"},
-            "NOBT": {"label": "Information not yet obtained", "group": "Not known"}}
+    book = {
+        "WBRI": {"label": "White - British", "group": "White British"},
+        "NOBT": {"label": "Information not yet obtained", "group": "Not known"},
+    }
     groups = derive.ethnic_group(pd.Series(["WBRI", None, "NOBT"], dtype="string"), book)
     assert groups.tolist() == ["White British", "Not known", "Not known"]
 

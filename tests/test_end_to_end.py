@@ -59,7 +59,12 @@ def test_table2_rapid_reviews(year, key_figures, table):
 @pytest.mark.parametrize(
     "key, measure, expected, shown",
     [
-        ("incident_to_rr_weeks", "incident_to_rapid_review", pub.INCIDENT_TO_RR, pub.INCIDENT_TO_RR_DISPLAY),
+        (
+            "incident_to_rr_weeks",
+            "incident_to_rapid_review",
+            pub.INCIDENT_TO_RR,
+            pub.INCIDENT_TO_RR_DISPLAY,
+        ),
         ("rr_to_lcspr_weeks", "rapid_review_to_lcspr", pub.RR_TO_LCSPR, pub.RR_TO_LCSPR_DISPLAY),
     ],
 )

@@ -15,7 +15,12 @@ from lcspr_stats.validate import clean_source
 
 CONFIG = load_default_config()
 CONFIG["exclusions"] = []
-SHEETS = {"sin_register": "sins", "rapid_review_register": "rapid_reviews", "reviews": "reviews", "children": "children"}
+SHEETS = {
+    "sin_register": "sins",
+    "rapid_review_register": "rapid_reviews",
+    "reviews": "reviews",
+    "children": "children",
+}
 
 
 @pytest.fixture(scope="module")
@@ -27,7 +32,13 @@ def cohort():
     }
     info = {source: SourceInfo("in.xlsx", SHEETS[source]) for source in raw}
     linked = link_cohort(
-        2021, clean["reviews"], clean["children"], clean["sin_register"], clean["rapid_review_register"], info, [2020, 2021]
+        2021,
+        clean["reviews"],
+        clean["children"],
+        clean["sin_register"],
+        clean["rapid_review_register"],
+        info,
+        [2020, 2021],
     )
     lcsprs = derive_fields(linked.lcsprs, linked.children, CONFIG).set_index("lcspr_id")
     return linked, lcsprs, clean
@@ -55,7 +66,10 @@ def test_durations_and_working_days(cohort):
     # 21 Dec 2020 to 13 Jan 2021 less Christmas, Boxing Day (28th) and New Year's Day: 14.
     assert l1["working_days_incident_to_rr"] == 14
     assert bool(l1["rr_within_working_days"])
-    assert l1["weeks_rr_to_lcspr"] == (pd.Timestamp("2021-06-30") - pd.Timestamp("2021-01-13")).days // 7
+    assert (
+        l1["weeks_rr_to_lcspr"]
+        == (pd.Timestamp("2021-06-30") - pd.Timestamp("2021-01-13")).days // 7
+    )
     assert pd.isna(lcsprs.loc["L4", "weeks_incident_to_rr"])  # no SIN
 
 
@@ -76,7 +90,9 @@ def test_tables_and_key_figures(cohort):
     harm = pd.read_csv("data/reference/scr_death_serious_harm.csv")
     periods = pd.read_csv("data/reference/scr_periods.csv")
     frame = lcsprs.reset_index()
-    tables = build_tables(frame, clean["rapid_review_register"], ages, harm, periods, CONFIG, 2021, [2020, 2021])
+    tables = build_tables(
+        frame, clean["rapid_review_register"], ages, harm, periods, CONFIG, 2021, [2020, 2021]
+    )
     figures = key_figures(tables, frame, CONFIG, 2021)
     assert figures["n_lcsprs"] == 4
     assert figures["n_children"] == 7

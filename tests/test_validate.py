@@ -18,7 +18,9 @@ def table_of(frame: pd.DataFrame, sheet: str = "sins") -> SourceTable:
     frame = frame.copy()
     original = {normalise_header(c): str(c) for c in frame.columns}
     frame.columns = [normalise_header(c) for c in frame.columns]
-    return SourceTable(frame=frame.astype(object), file="in.xlsx", sheet=sheet, original_columns=original)
+    return SourceTable(
+        frame=frame.astype(object), file="in.xlsx", sheet=sheet, original_columns=original
+    )
 
 
 def test_clean_sins_normalises_codes():
@@ -31,7 +33,9 @@ def test_clean_sins_normalises_codes():
 
 
 def test_headers_match_ignoring_case_and_spaces():
-    sins = tiny_frames()["sin_register"].rename(columns={"sin_id": " SIN ID ", "incident_date": "Incident Date"})
+    sins = tiny_frames()["sin_register"].rename(
+        columns={"sin_id": " SIN ID ", "incident_date": "Incident Date"}
+    )
     frame, _ = clean_source(table_of(sins), "sin_register", CODEBOOK)
     assert frame["sin_id"].tolist()[0] == "S1"
 

@@ -1,4 +1,4 @@
-"""The Snakemake workflow: lint-clean, runs on another cohort's files and year, stops cleanly on bad input."""
+"""The Snakemake workflow: lint-clean, runs on other files and years, stops cleanly on bad input."""
 
 from __future__ import annotations
 
@@ -24,7 +24,11 @@ def tiny_config(tmp, year):
 
 def test_snakemake_lint_is_clean():
     result = subprocess.run(
-        [sys.executable, "-m", "snakemake", "--lint"], cwd=ROOT, capture_output=True, text=True, timeout=300
+        [sys.executable, "-m", "snakemake", "--lint"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert result.returncode == 0, result.stdout + result.stderr
 
@@ -43,7 +47,10 @@ def test_another_cohort_and_year_by_config_alone(tmp_path):
 def test_missing_column_stops_with_a_clear_message_and_no_results(tmp_path):
     config = tiny_config(tmp_path, 2021)
     frames = tiny_frames()
-    write_xlsx({"sins": frames["sin_register"].drop(columns=["incident_type"])}, tmp_path / "sin_register.xlsx")
+    write_xlsx(
+        {"sins": frames["sin_register"].drop(columns=["incident_type"])},
+        tmp_path / "sin_register.xlsx",
+    )
     result = run_snakemake(config_into(tmp_path, config))
     assert result.returncode != 0
     assert "sheet 'sins', column 'incident_type': required column missing" in result.stderr

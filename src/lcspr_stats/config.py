@@ -78,7 +78,9 @@ def load_config(path: str | Path) -> dict:
     try:
         config = yaml.safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
-        raise InputError(f"is not valid YAML ({str(exc).splitlines()[0]})", file=str(path)) from None
+        raise InputError(
+            f"is not valid YAML ({str(exc).splitlines()[0]})", file=str(path)
+        ) from None
     if not isinstance(config, dict):
         raise InputError("must be a YAML mapping of keys", file=str(path))
     return check_config(config)

@@ -107,7 +107,9 @@ def age_band(ages: pd.Series, bands: list[dict]) -> pd.Series:
     return pd.Series(pd.Categorical(result, categories=labels), index=ages.index)
 
 
-def ethnic_group(codes: pd.Series, ethnicity: dict[str, dict], missing: str = "Not known") -> pd.Series:
+def ethnic_group(
+    codes: pd.Series, ethnicity: dict[str, dict], missing: str = "Not known"
+) -> pd.Series:
     """Reporting group of each DfE ethnicity code; blank is ``missing``."""
     mapping = {code: entry["group"] for code, entry in ethnicity.items()}
     return codes.map(mapping).fillna(missing).astype("string")

@@ -164,9 +164,7 @@ def _read_csv(path: Path, file: str) -> pd.DataFrame:
         except UnicodeDecodeError:
             continue
         try:
-            frame = pd.read_csv(
-                io.StringIO(text), dtype=str, keep_default_na=False, na_values=[""]
-            )
+            frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, na_values=[""])
         except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
             raise InputError(file=file, message=f"cannot be read as CSV ({_short(exc)})") from None
         frame.index = pd.RangeIndex(len(frame))

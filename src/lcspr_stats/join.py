@@ -169,7 +169,9 @@ def link_cohort(
     dangling = kids["sin_id"].notna() & ~kids["sin_id"].isin(sins["sin_id"])
     if dangling.any():
         problems.append(
-            _problems(info["children"], kids.loc[dangling], "sin_id", "links to no SIN", LINK_ACTION)
+            _problems(
+                info["children"], kids.loc[dangling], "sin_id", "links to no SIN", LINK_ACTION
+            )
         )
         kids.loc[dangling, "sin_id"] = pd.NA
 
@@ -177,11 +179,15 @@ def link_cohort(
     sin_attrs = sins.set_index("sin_id")[
         ["incident_date", "child_sex", "child_age_years", "child_ethnicity"]
     ]
-    linked = kids["sin_id"].map(sin_attrs["child_sex"]), kids["sin_id"].map(
-        sin_attrs["child_age_years"]
-    ), kids["sin_id"].map(sin_attrs["child_ethnicity"])
+    linked = (
+        kids["sin_id"].map(sin_attrs["child_sex"]),
+        kids["sin_id"].map(sin_attrs["child_age_years"]),
+        kids["sin_id"].map(sin_attrs["child_ethnicity"]),
+    )
     for column, flag, from_sin in zip(
-        ("sex", "age_years", "ethnicity"), ("sex_from_sin", "age_from_sin", "ethnicity_from_sin"), linked
+        ("sex", "age_years", "ethnicity"),
+        ("sex_from_sin", "age_from_sin", "ethnicity_from_sin"),
+        linked,
     ):
         take = kids[column].isna() & from_sin.notna()
         kids[flag] = take
@@ -266,8 +272,8 @@ def link_cohort(
     for flag in ("sex_from_sin", "age_from_sin", "ethnicity_from_sin"):
         lcsprs[flag] = lcsprs[flag].fillna(False).astype(bool)
     lcsprs["age_years"] = lcsprs["age_years"].astype("Int64")
-    lcsprs["incident_date"] = lcsprs["sin_id"].map(sin_attrs["incident_date"]).astype(
-        "datetime64[ns]"
+    lcsprs["incident_date"] = (
+        lcsprs["sin_id"].map(sin_attrs["incident_date"]).astype("datetime64[ns]")
     )
     lcsprs["rr_id"] = lcsprs["sin_id"].map(rr_by_sin["rr_id"])
     lcsprs["rr_date"] = lcsprs["sin_id"].map(rr_by_sin["rr_date"]).astype("datetime64[ns]")
@@ -276,7 +282,9 @@ def link_cohort(
     # Dates out of order: the duration that needs them is left out.
     rr_early = (lcsprs["rr_date"] < lcsprs["incident_date"]).fillna(False)
     if rr_early.any():
-        bad = pd.DataFrame({"source_row": rr_rows[rr_early], "rr_date": lcsprs.loc[rr_early, "rr_date"].dt.date})
+        bad = pd.DataFrame(
+            {"source_row": rr_rows[rr_early], "rr_date": lcsprs.loc[rr_early, "rr_date"].dt.date}
+        )
         problems.append(
             _problems(
                 info["rapid_review_register"],
@@ -303,8 +311,10 @@ def link_cohort(
     lcsprs["lcspr_before_rr"] = lcspr_early
 
     # LCSPR-level sex where there is no index child: the children's, or mixed.
-    child_sexes = kids.dropna(subset=["sex"]).groupby("lcspr_id")["sex"].agg(
-        lambda s: s.iloc[0] if s.nunique() == 1 else "mixed"
+    child_sexes = (
+        kids.dropna(subset=["sex"])
+        .groupby("lcspr_id")["sex"]
+        .agg(lambda s: s.iloc[0] if s.nunique() == 1 else "mixed")
     )
     lcsprs["lcspr_sex"] = lcsprs["sex"].where(
         lcsprs["has_index_child"], lcsprs["lcspr_id"].map(child_sexes)
@@ -343,7 +353,9 @@ def link_cohort(
     rr_table2 = rapid_reviews["rr_date"].dt.year.isin(rapid_review_years)
     rr_used = rr_linked | rr_table2
     recon += [
-        _recon(info["rapid_review_register"], "rapid_review_register", "read", "", len(rapid_reviews)),
+        _recon(
+            info["rapid_review_register"], "rapid_review_register", "read", "", len(rapid_reviews)
+        ),
         _recon(
             info["rapid_review_register"],
             "rapid_review_register",

@@ -23,6 +23,7 @@ from .validate import QUALITY_COLUMNS, clean_source, quality_frame
 log = logging.getLogger("lcspr_stats")
 
 SOURCES = cfg.SOURCES
+CHECK_REASON = "rows read minus rows used and excluded (0 = every row accounted for)"
 
 
 def write_csv(frame: pd.DataFrame, path: str | Path) -> None:
@@ -141,14 +142,16 @@ def add_reconciliation_check(recon: pd.DataFrame) -> pd.DataFrame:
                         "file": group["file"].iloc[0],
                         "sheet": group["sheet"].iloc[0],
                         "status": "check",
-                        "reason": "rows read minus rows used and excluded (0 = every row accounted for)",
+                        "reason": CHECK_REASON,
                         "rows": read - accounted,
                     }
                 ]
             )
         )
         if read != accounted:
-            raise RuntimeError(f"reconciliation of {source} does not balance: {read} vs {accounted}")
+            raise RuntimeError(
+                f"reconciliation of {source} does not balance: {read} vs {accounted}"
+            )
     return pd.concat(rows, ignore_index=True)
 
 
@@ -170,7 +173,14 @@ def run_tables(
     harm = pd.read_csv(reference["scr_death_serious_harm"])
     periods = pd.read_csv(reference["scr_periods"])
     tables = build_tables(
-        lcsprs, rapid_reviews, ages, harm, periods, config, year, cfg.rapid_review_years(config, year)
+        lcsprs,
+        rapid_reviews,
+        ages,
+        harm,
+        periods,
+        config,
+        year,
+        cfg.rapid_review_years(config, year),
     )
     for table in tables:
         write_csv(table.frame, Path(tables_dir) / f"{table.name}.csv")
@@ -187,7 +197,12 @@ def run_tables(
     for row in checks.loc[checks["differs"]].itertuples():
         log.warning(
             "reference %s %s: published %s%% but %s of %s rounds to %s%%",
-            row.period_label, row.age_band, row.pct_published, row.n, row.period_n, row.pct_computed,
+            row.period_label,
+            row.age_band,
+            row.pct_published,
+            row.n,
+            row.period_n,
+            row.pct_computed,
         )
     write_csv(checks, reference_checks_out)
     write_json(key_figures(tables, lcsprs, config, year), key_figures_out)
@@ -205,7 +220,9 @@ def as_script(function: Callable[..., None], smk: object, **kwargs: object) -> N
     if log_path:
         Path(log_path).parent.mkdir(parents=True, exist_ok=True)
         handlers.append(logging.FileHandler(log_path, mode="w", encoding="utf-8"))
-    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(message)s", handlers=handlers, force=True)
+    logging.basicConfig(
+        level=logging.INFO, format="%(levelname)s %(message)s", handlers=handlers, force=True
+    )
     try:
         function(**kwargs)
     except InputError as error:

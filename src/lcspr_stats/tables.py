@@ -1,4 +1,4 @@
-"""The report's tables (1-5 and every further breakdown) and the key figures, from derived frames."""
+"""The report's tables (1-5 and every further breakdown) and the key figures."""
 
 from __future__ import annotations
 
@@ -33,7 +33,9 @@ class Table:
     notes: list[str] = field(default_factory=list)
 
 
-def _count(values: pd.Series, categories: list[str], denominator: int, rounding: str) -> pd.DataFrame:
+def _count(
+    values: pd.Series, categories: list[str], denominator: int, rounding: str
+) -> pd.DataFrame:
     counts = values.value_counts()
     n = [int(counts.get(c, 0)) for c in categories]
     return pd.DataFrame(
@@ -66,7 +68,9 @@ def _breakdown(
 ) -> Table:
     frame = _count(values, categories, denominator, rounding)
     frame.insert(0, label, categories)
-    total = pd.DataFrame({label: ["Total"], "n": [denominator], "pct": [100 if denominator else None]})
+    total = pd.DataFrame(
+        {label: ["Total"], "n": [denominator], "pct": [100 if denominator else None]}
+    )
     frame = pd.concat([frame, total.astype({"pct": "Int64"})], ignore_index=True)
     return Table(name, title, _with_display(frame), notes or [])
 
@@ -117,9 +121,7 @@ def table1_year_of_incident(lcsprs: pd.DataFrame, year: int, rounding: str) -> T
 # --- Table 2 -------------------------------------------------------------------
 
 
-def table2_rapid_reviews(
-    rapid_reviews: pd.DataFrame, years: list[int], rounding: str
-) -> Table:
+def table2_rapid_reviews(rapid_reviews: pd.DataFrame, years: list[int], rounding: str) -> Table:
     """Rapid reviews received per year and the share that led to an LCSPR."""
     received_year = rapid_reviews["rr_date"].dt.year
     commissioned = rapid_reviews["lcspr_decision"] == "commissioned"
@@ -198,9 +200,8 @@ def table3_durations(lcsprs: pd.DataFrame, exclusions: list[dict]) -> Table:
         reasons = lcsprs[excluded].dropna()
         note = ""
         if len(reasons):
-            note = (
-                f"Excludes {len(reasons)} case{'s' if len(reasons) != 1 else ''}: "
-                + " ".join(dict.fromkeys(reasons))
+            note = f"Excludes {len(reasons)} case{'s' if len(reasons) != 1 else ''}: " + " ".join(
+                dict.fromkeys(reasons)
             )
             notes.append(f"{labels[measure]}: {note}")
         for statistic, key in (
@@ -227,7 +228,9 @@ def table3_durations(lcsprs: pd.DataFrame, exclusions: list[dict]) -> Table:
         "N counts the LCSPRs with both dates (not all had sufficient information). "
         "Weeks are completed weeks unless the config says exact."
     )
-    return Table("table3_durations", "Table 3: Time taken to complete reports (weeks)", frame, notes)
+    return Table(
+        "table3_durations", "Table 3: Time taken to complete reports (weeks)", frame, notes
+    )
 
 
 def timeliness(lcsprs: pd.DataFrame, config: dict, rounding: str) -> Table:
@@ -258,7 +261,9 @@ def timeliness(lcsprs: pd.DataFrame, config: dict, rounding: str) -> Table:
             }
         )
     frame = pd.DataFrame(rows).astype({"pct": "Int64"})
-    frame["display"] = [f"{p}% ({k} of {n})" for p, k, n in zip(frame["pct"], frame["n_within"], frame["n"])]
+    frame["display"] = [
+        f"{p}% ({k} of {n})" for p, k, n in zip(frame["pct"], frame["n_within"], frame["n"])
+    ]
     return Table("timeliness", "Rapid reviews and LCSPRs completed within the expected time", frame)
 
 
@@ -348,13 +353,17 @@ def reference_checks(reference: pd.DataFrame, rounding: str) -> pd.DataFrame:
     computed = [percent(int(n), int(t), rounding) for n, t in zip(reference["n"], totals)]
     out = reference.assign(period_n=totals, pct_computed=computed)
     out["differs"] = out["pct_computed"] != out["pct_published"]
-    return out[["period_label", "age_band", "n", "period_n", "pct_published", "pct_computed", "differs"]]
+    return out[
+        ["period_label", "age_band", "n", "period_n", "pct_published", "pct_computed", "differs"]
+    ]
 
 
 # --- further breakdowns --------------------------------------------------------------
 
 
-def _sex_columns(frame: pd.DataFrame, lcsprs: pd.DataFrame, column: str, categories: list[str]) -> pd.DataFrame:
+def _sex_columns(
+    frame: pd.DataFrame, lcsprs: pd.DataFrame, column: str, categories: list[str]
+) -> pd.DataFrame:
     frame = frame.copy()
     for sex in ("female", "male"):
         frame[f"n_{sex}"] = [
@@ -368,7 +377,10 @@ def harm_tables(lcsprs: pd.DataFrame, codebook: dict, rounding: str) -> list[Tab
     """Harm categories within deaths and within serious harm, with sex splits."""
     tables = []
     subcategory_of = codebook.get("harm_subcategory_of", "maltreatment-related death")
-    for incident, name in (("death", "death_categories"), ("serious harm", "serious_harm_categories")):
+    for incident, name in (
+        ("death", "death_categories"),
+        ("serious harm", "serious_harm_categories"),
+    ):
         if incident not in codebook["harm_categories"]:
             continue
         subset = lcsprs.loc[lcsprs["incident_type"] == incident]
@@ -381,8 +393,10 @@ def harm_tables(lcsprs: pd.DataFrame, codebook: dict, rounding: str) -> list[Tab
             categories,
             len(subset),
             rounding,
-            ["Sex is the index child's; 'other or mixed' includes reviews of several children "
-             "of different sexes and sex not known."],
+            [
+                "Sex is the index child's; 'other or mixed' includes reviews of several children "
+                "of different sexes and sex not known."
+            ],
         )
         table.frame = _sex_columns(table.frame, subset, "harm_category", categories)
         if incident == "serious harm":
@@ -427,7 +441,13 @@ def subsample_table(lcsprs: pd.DataFrame, codebook: dict) -> Table:
     split = codebook.get("subsample_age_split", 10)
     rows = [{"characteristic": "all", "value": "LCSPRs", "n": len(sub)}]
     for incident in codebook["review_incident_types"]:
-        rows.append({"characteristic": "incident_type", "value": incident, "n": int((sub["incident_type"] == incident).sum())})
+        rows.append(
+            {
+                "characteristic": "incident_type",
+                "value": incident,
+                "n": int((sub["incident_type"] == incident).sum()),
+            }
+        )
     for sex in ["male", "female", "mixed", "other", "not known"]:
         n = int((sub["lcspr_sex"] == sex).sum())
         if n or sex in ("male", "female"):
@@ -436,7 +456,11 @@ def subsample_table(lcsprs: pd.DataFrame, codebook: dict) -> Table:
     rows += [
         {"characteristic": "age", "value": f"under {split}", "n": int((ages < split).sum())},
         {"characteristic": "age", "value": f"{split} and over", "n": int((ages >= split).sum())},
-        {"characteristic": "age", "value": "no index child", "n": int((~sub["has_index_child"]).sum())},
+        {
+            "characteristic": "age",
+            "value": "no index child",
+            "n": int((~sub["has_index_child"]).sum()),
+        },
     ]
     for incident, categories in codebook["harm_categories"].items():
         for category in categories:
@@ -444,8 +468,14 @@ def subsample_table(lcsprs: pd.DataFrame, codebook: dict) -> Table:
             rows.append({"characteristic": f"{incident}: harm_category", "value": category, "n": n})
     subcategory_of = codebook.get("harm_subcategory_of", "maltreatment-related death")
     for subcategory in codebook.get("harm_subcategories", []):
-        n = int(((sub["harm_category"] == subcategory_of) & (sub["harm_subcategory"] == subcategory)).sum())
-        rows.append({"characteristic": f"{subcategory_of}: subcategory", "value": subcategory, "n": n})
+        n = int(
+            (
+                (sub["harm_category"] == subcategory_of) & (sub["harm_subcategory"] == subcategory)
+            ).sum()
+        )
+        rows.append(
+            {"characteristic": f"{subcategory_of}: subcategory", "value": subcategory, "n": n}
+        )
     return Table(
         "subsample",
         "The purposive in-depth sub-sample",
@@ -460,14 +490,24 @@ def subsample_table(lcsprs: pd.DataFrame, codebook: dict) -> Table:
 def race_subsample_table(lcsprs: pd.DataFrame, codebook: dict) -> Table:
     """The race, ethnicity and culture sub-sample by the children's background."""
     sub = lcsprs.loc[lcsprs["in_race_subsample"].fillna(False).astype(bool)]
-    background = sub["ethnic_group"].astype("string").where(~sub["any_minoritised_child"], "Black and other minoritised")
+    background = (
+        sub["ethnic_group"]
+        .astype("string")
+        .where(~sub["any_minoritised_child"], "Black and other minoritised")
+    )
     background = background.fillna("No index child")
-    categories = ["Black and other minoritised"] + [
-        g for g in codebook["ethnic_groups"] if g not in codebook.get("minoritised_groups", [])
-    ] + ["No index child"]
+    categories = (
+        ["Black and other minoritised"]
+        + [g for g in codebook["ethnic_groups"] if g not in codebook.get("minoritised_groups", [])]
+        + ["No index child"]
+    )
     counts = background.value_counts()
-    frame = pd.DataFrame({"background": categories, "n": [int(counts.get(c, 0)) for c in categories]})
-    frame = pd.concat([frame, pd.DataFrame({"background": ["Total"], "n": [len(sub)]})], ignore_index=True)
+    frame = pd.DataFrame(
+        {"background": categories, "n": [int(counts.get(c, 0)) for c in categories]}
+    )
+    frame = pd.concat(
+        [frame, pd.DataFrame({"background": ["Total"], "n": [len(sub)]})], ignore_index=True
+    )
     return Table(
         "race_subsample",
         "The race, ethnicity and culture sub-sample",
@@ -485,8 +525,12 @@ def practice_themes_table(lcsprs: pd.DataFrame, codebook: dict, rounding: str) -
     for column, label in codebook.get("practice_themes", {}).items():
         values = lcsprs[column].dropna().astype(bool) if column in lcsprs else pd.Series(dtype=bool)
         k, n = int(values.sum()), int(values.size)
-        rows.append({"theme": label, "n_addressed": k, "n_coded": n, "pct": percent(k, n, rounding)})
-    frame = pd.DataFrame(rows, columns=["theme", "n_addressed", "n_coded", "pct"]).astype({"pct": "Int64"})
+        rows.append(
+            {"theme": label, "n_addressed": k, "n_coded": n, "pct": percent(k, n, rounding)}
+        )
+    frame = pd.DataFrame(rows, columns=["theme", "n_addressed", "n_coded", "pct"]).astype(
+        {"pct": "Int64"}
+    )
     return Table("practice_themes", "Practice themes addressed by the LCSPRs", frame)
 
 
@@ -549,7 +593,9 @@ def build_tables(
     rounding = config.get("percent_rounding", "half_up")
     n = len(lcsprs)
     index = lcsprs.loc[lcsprs["has_index_child"]]
-    review_types = list(codebook["review_types"]) + [codebook.get("review_type_missing_label", "not recorded")]
+    review_types = list(codebook["review_types"]) + [
+        codebook.get("review_type_missing_label", "not recorded")
+    ]
     published = lcsprs["published"]
     tables = [
         table1_year_of_incident(lcsprs, year, rounding),
@@ -595,9 +641,7 @@ def build_tables(
             list(codebook["publication"]),
             n,
             rounding,
-            [
-                "Counted as published: " + ", ".join(codebook["published_statuses"]) + "."
-            ],
+            ["Counted as published: " + ", ".join(codebook["published_statuses"]) + "."],
         ),
         _breakdown(
             "methodology",
@@ -624,7 +668,10 @@ def key_figures(tables: list[Table], lcsprs: pd.DataFrame, config: dict, year: i
 
     def counts(name: str, label: str) -> dict:
         frame = by_name[name]
-        frame = frame.loc[~frame[label].astype(str).isin(["Total"]) & ~frame[label].astype(str).str.endswith("(all)")]
+        frame = frame.loc[
+            ~frame[label].astype(str).isin(["Total"])
+            & ~frame[label].astype(str).str.endswith("(all)")
+        ]
         return {str(k): int(v) for k, v in zip(frame[label], frame["n"])}
 
     n = len(lcsprs)
@@ -633,7 +680,9 @@ def key_figures(tables: list[Table], lcsprs: pd.DataFrame, config: dict, year: i
     harm = int((lcsprs["incident_type"] == "serious harm").sum())
     t1 = by_name["table1_year_of_incident"]
     years_only = t1.loc[t1["year_of_incident"].str.fullmatch(r"\d{4}")]
-    incident_year_counts = {y: int(c) for y, c in zip(years_only["year_of_incident"], years_only["n"])}
+    incident_year_counts = {
+        y: int(c) for y, c in zip(years_only["year_of_incident"], years_only["n"])
+    }
     known = int(sum(incident_year_counts.values()))
     t2 = by_name["table2_rapid_reviews"]
     t3 = by_name["table3_durations"]
@@ -678,19 +727,26 @@ def key_figures(tables: list[Table], lcsprs: pd.DataFrame, config: dict, year: i
         "pct_incident_in_previous_year": percent(
             incident_year_counts.get(str(year - 1), 0), known, rounding
         ),
-        "rr_received_by_year": {str(y): int(v) for y, v in zip(t2["year_received"], t2["n_rapid_reviews"])},
+        "rr_received_by_year": {
+            str(y): int(v) for y, v in zip(t2["year_received"], t2["n_rapid_reviews"])
+        },
         "lcspr_commissioned_by_year": {
             str(y): int(v) for y, v in zip(t2["year_received"], t2["n_lcspr_commissioned"])
         },
         "pct_commissioned_by_year": {
-            str(y): None if pd.isna(v) else int(v) for y, v in zip(t2["year_received"], t2["pct_commissioned"])
+            str(y): None if pd.isna(v) else int(v)
+            for y, v in zip(t2["year_received"], t2["pct_commissioned"])
         },
         "incident_to_rr_weeks": weeks("incident_to_rapid_review"),
         "rr_to_lcspr_weeks": weeks("rapid_review_to_lcspr"),
         "n_rr_within_15_working_days": int(rr_timely["n_within"]),
-        "pct_rr_within_15_working_days": None if pd.isna(rr_timely["pct"]) else int(rr_timely["pct"]),
+        "pct_rr_within_15_working_days": None
+        if pd.isna(rr_timely["pct"])
+        else int(rr_timely["pct"]),
         "n_lcspr_within_26_weeks": int(lcspr_timely["n_within"]),
-        "pct_lcspr_within_26_weeks": None if pd.isna(lcspr_timely["pct"]) else int(lcspr_timely["pct"]),
+        "pct_lcspr_within_26_weeks": None
+        if pd.isna(lcspr_timely["pct"])
+        else int(lcspr_timely["pct"]),
         "age_band_counts": {
             b["label"]: int((index["age_band"] == b["label"]).sum()) for b in codebook["age_bands"]
         },
@@ -700,7 +756,9 @@ def key_figures(tables: list[Table], lcsprs: pd.DataFrame, config: dict, year: i
         "n_sex_from_sin": int(index["sex_from_sin"].sum()),
         "n_age_from_sin": int(index["age_from_sin"].sum()),
         "death_category_counts": counts("death_categories", "harm_category"),
-        "maltreatment_death_subcategory_counts": counts("maltreatment_death_subcategories", "harm_subcategory"),
+        "maltreatment_death_subcategory_counts": counts(
+            "maltreatment_death_subcategories", "harm_subcategory"
+        ),
         "serious_harm_category_counts": counts("serious_harm_categories", "harm_category"),
         "serious_harm_group_counts": {
             g.removesuffix(" (all)"): int(v) for g, v in zip(groups["harm_category"], groups["n"])
@@ -710,7 +768,10 @@ def key_figures(tables: list[Table], lcsprs: pd.DataFrame, config: dict, year: i
         "pct_published": percent(int(is_published.sum()), n, rounding),
         "methodology_counts": counts("methodology", "methodology"),
         "n_methodology_declared": int(
-            (lcsprs["methodology"].notna() & (lcsprs["methodology"] != codebook.get("methodology_not_stated", "not stated"))).sum()
+            (
+                lcsprs["methodology"].notna()
+                & (lcsprs["methodology"] != codebook.get("methodology_not_stated", "not stated"))
+            ).sum()
         ),
         "n_subsample": int(sub.loc[sub["characteristic"] == "all", "n"].iloc[0]),
         "n_race_subsample": int(race.loc[race["background"] == "Total", "n"].iloc[0]),

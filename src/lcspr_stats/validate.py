@@ -46,7 +46,9 @@ class ColumnSpec:
 
 def source_specs(codebook: dict) -> dict[str, list[ColumnSpec]]:
     """The contract's columns for each source, with codes from the codebook."""
-    all_harm = tuple(dict.fromkeys(c for cats in codebook["harm_categories"].values() for c in cats))
+    all_harm = tuple(
+        dict.fromkeys(c for cats in codebook["harm_categories"].values() for c in cats)
+    )
     sex = tuple(codebook["sex"])
     ethnicity = tuple(codebook["ethnicity"])
     themes = [
@@ -77,7 +79,9 @@ def source_specs(codebook: dict) -> dict[str, list[ColumnSpec]]:
             ColumnSpec("lcspr_id", "id", not_blank=True),
             ColumnSpec("partnership", "text", not_blank=True),
             ColumnSpec("date_submitted", "date", not_blank=True),
-            ColumnSpec("review_type", "code", required=False, codes=tuple(codebook["review_types"])),
+            ColumnSpec(
+                "review_type", "code", required=False, codes=tuple(codebook["review_types"])
+            ),
             ColumnSpec("n_children", "integer", not_blank=True, low=1, high=10_000),
             ColumnSpec(
                 "incident_type",
@@ -194,7 +198,9 @@ def _value_schema(specs: list[ColumnSpec], source: str, codebook: dict) -> pa.Da
                 pa.Check.in_range(spec.low, spec.high, error=f"out of range {spec.low}-{spec.high}")
             )
         if spec.not_blank:
-            checks.append(pa.Check(lambda s: s.notna(), name="required value missing", ignore_na=False))
+            checks.append(
+                pa.Check(lambda s: s.notna(), name="required value missing", ignore_na=False)
+            )
         columns[spec.name] = pa.Column(checks=checks, nullable=True, required=False)
     frame_checks = []
     if source == "sin_register":
@@ -223,8 +229,10 @@ def _value_schema(specs: list[ColumnSpec], source: str, codebook: dict) -> pa.Da
         frame_checks += [
             pa.Check(category_fits, name="harm category not of the incident type"),
             pa.Check(
-                lambda d: d["harm_subcategory"].isna()
-                | (d["harm_category"] == subcategory_of).fillna(True),
+                lambda d: (
+                    d["harm_subcategory"].isna()
+                    | (d["harm_category"] == subcategory_of).fillna(True)
+                ),
                 name=f"sub-category given for a category other than {subcategory_of}",
             ),
         ]
@@ -330,9 +338,11 @@ def clean_source(
     out, schema_problems = _apply_value_rules(out, specs, source, table, codebook)
     problems.append(schema_problems)
     out["source_row"] = spreadsheet_row(out.index)
-    quality = pd.concat([p for p in problems if len(p)], ignore_index=True) if any(
-        len(p) for p in problems
-    ) else quality_frame()
+    quality = (
+        pd.concat([p for p in problems if len(p)], ignore_index=True)
+        if any(len(p) for p in problems)
+        else quality_frame()
+    )
     return out, quality
 
 
