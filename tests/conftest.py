@@ -76,6 +76,6 @@ def table(bundled_run):
     """Read one table CSV of the bundled run by name."""
 
     def read(name: str) -> pd.DataFrame:
-        return pd.read_csv(bundled_run / "tables" / f"{name}.csv", keep_default_na=False)
+        return pd.read_csv(bundled_run / "tables" / f"{name}.csv")
 
     return read

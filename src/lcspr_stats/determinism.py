@@ -12,6 +12,9 @@ from pathlib import Path
 # Office documents carry a creation date; we pin it so reruns are identical.
 FIXED_DATETIME = dt.datetime(2000, 1, 1, 0, 0, 0)
 _ZIP_DATE = (1980, 1, 1, 0, 0, 0)
+# The process umask, read once (os.umask can only be read by setting it).
+_UMASK = os.umask(0o022)
+os.umask(_UMASK)
 
 
 def normalise_zip(data: bytes) -> bytes:
@@ -36,7 +39,7 @@ def normalise_zip(data: bytes) -> bytes:
         for info in src.infolist():
             member = zipfile.ZipInfo(info.filename, date_time=_ZIP_DATE)
             member.compress_type = zipfile.ZIP_DEFLATED
-            member.external_attr = 0o600 << 16
+            member.external_attr = 0o644 << 16
             dst.writestr(member, src.read(info.filename))
     return out.getvalue()
 
@@ -52,6 +55,8 @@ def atomic_write_bytes(path: str | os.PathLike, data: bytes) -> None:
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
+        # mkstemp makes the file private (0600); outputs are ordinary files.
+        os.chmod(tmp, 0o666 & ~_UMASK)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

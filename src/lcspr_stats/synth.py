@@ -1,0 +1,1241 @@
+"""Deterministic synthetic LCSPR cohort, calibrated so the pipeline reproduces published figures."""
+
+from __future__ import annotations
+
+import argparse
+import re
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from importlib import resources
+from pathlib import Path
+
+import holidays as holidays_lib
+import numpy as np
+import pandas as pd
+import yaml
+
+from .io import write_xlsx
+
+SIN_COLUMNS = [
+    "sin_id",
+    "partnership",
+    "incident_date",
+    "notification_date",
+    "incident_type",
+    "child_sex",
+    "child_age_years",
+    "child_ethnicity",
+]
+RR_COLUMNS = ["rr_id", "sin_id", "rr_date", "lcspr_decision"]
+THEME_COLUMNS = [
+    "theme_daily_life",
+    "theme_engagement",
+    "theme_critical_thinking",
+    "theme_changing_risk",
+    "theme_information_sharing",
+    "theme_leadership_culture",
+]
+REVIEW_COLUMNS = [
+    "lcspr_id",
+    "partnership",
+    "date_submitted",
+    "review_type",
+    "n_children",
+    "incident_type",
+    "harm_category",
+    "harm_subcategory",
+    "published",
+    "methodology",
+    "in_subsample",
+    "in_race_subsample",
+    *THEME_COLUMNS,
+]
+CHILD_COLUMNS = [
+    "lcspr_id",
+    "child_ref",
+    "is_index_child",
+    "sin_id",
+    "sex",
+    "age_years",
+    "ethnicity",
+]
+
+# Output file -> {sheet name: frame key}.
+FILES = {
+    "sin_register.xlsx": {"sins": "sins"},
+    "rapid_review_register.xlsx": {"rapid_reviews": "rapid_reviews"},
+    "lcspr_coding_schedule.xlsx": {"reviews": "reviews", "children": "children"},
+}
+
+# Targets that give only some of the figure's keys (other years, other groups).
+PARTIAL_TARGETS = {"rapid_reviews_by_year", "sex_by_harm_group"}
+LCSPR_ID = re.compile(r"^LCSPR-(\d{4})-(\d{3})$")
+DAY = np.timedelta64(1, "D")
+
+
+class CalibrationError(AssertionError):
+    """The generated cohort does not reproduce a figure of its profile."""
+
+
+# --------------------------------------------------------------------------
+# Public API
+# --------------------------------------------------------------------------
+
+
+def load_profile(name: str = "2021") -> dict:
+    """Read a calibration profile packaged with lcspr_stats.
+
+    Parameters
+    ----------
+    name : str
+        Profile name: the file ``lcspr_stats/profiles/<name>.yaml``.
+
+    Returns
+    -------
+    dict
+        The profile: ``targets`` (figures to reproduce), ``rules`` (how they
+        are derived) and ``design`` (the synthetic choices).
+    """
+    resource = resources.files("lcspr_stats").joinpath("profiles", f"{name}.yaml")
+    return yaml.safe_load(resource.read_text(encoding="utf-8"))
+
+
+def generate(profile: dict, seed: int = 2021) -> dict[str, pd.DataFrame]:
+    """Build the synthetic cohort described by ``profile``.
+
+    The cohort is built so that every target holds by construction; the
+    figures are then recomputed from the frames (:func:`check_calibration`)
+    and any difference raises.
+
+    Parameters
+    ----------
+    profile : dict
+        A profile from :func:`load_profile`.
+    seed : int
+        Seed of the random generator; the same seed gives the same frames.
+
+    Returns
+    -------
+    dict of str to pandas.DataFrame
+        ``sins``, ``rapid_reviews``, ``reviews`` and ``children``, with the
+        columns of the data contract.
+
+    Raises
+    ------
+    CalibrationError
+        The cohort misses a target of the profile.
+    """
+    rng = np.random.default_rng(seed)
+    design = profile["design"]
+    calendar = _Calendar(profile["rules"]["bank_holidays"])
+    partnerships = _partnership_names(design["partnerships"])
+
+    plan = _expand_strata(design, rng)
+    _assign_index_ethnicity(plan, profile, rng)
+    _assign_timeline(plan, profile, rng, calendar)
+    for row in plan:
+        row["partnership"] = partnerships[rng.integers(len(partnerships))]
+    sins, rrs = _build_children_and_sins(plan, profile, rng, calendar)
+    _blank_index_values(plan, profile, rng)
+    _assign_review_codes(plan, profile, rng)
+    _add_national(sins, rrs, profile, rng, calendar, partnerships)
+    frames = _assemble(plan, sins, rrs, profile, rng)
+    check_calibration(frames, profile)
+    return frames
+
+
+def write_cohort(frames: Mapping[str, pd.DataFrame], out_dir: str | Path) -> list[Path]:
+    """Write the cohort as the three input workbooks of the data contract.
+
+    Parameters
+    ----------
+    frames : mapping of str to pandas.DataFrame
+        The output of :func:`generate`.
+    out_dir : str or Path
+        Folder to write ``sin_register.xlsx``, ``rapid_review_register.xlsx``
+        and ``lcspr_coding_schedule.xlsx`` into (created if needed).
+
+    Returns
+    -------
+    list of Path
+        The files written.
+    """
+    out_dir = Path(out_dir)
+    written = []
+    for file_name, sheets in FILES.items():
+        path = out_dir / file_name
+        write_xlsx({sheet: frames[key] for sheet, key in sheets.items()}, path)
+        written.append(path)
+    return written
+
+
+def compute_figures(frames: Mapping[str, pd.DataFrame], profile: dict) -> dict:
+    """Recompute the profile's target figures from cohort frames.
+
+    Follows the pipeline's rules (the profile's ``rules`` section): index
+    child values fall back to its SIN, completed weeks, named exclusions,
+    working days less bank holidays, percentages left to the caller.
+
+    Parameters
+    ----------
+    frames : mapping of str to pandas.DataFrame
+        ``sins``, ``rapid_reviews``, ``reviews`` and ``children``.
+    profile : dict
+        A profile from :func:`load_profile`.
+
+    Returns
+    -------
+    dict
+        The figures, keyed as the profile's ``targets``.
+    """
+    rules = profile["rules"]
+    year = int(profile["cohort_year"])
+    sins = frames["sins"]
+    rrs = frames["rapid_reviews"]
+    reviews = frames["reviews"]
+    reviews = reviews.loc[reviews["date_submitted"].dt.year == year].reset_index(drop=True)
+    children = frames["children"].loc[frames["children"]["lcspr_id"].isin(reviews["lcspr_id"])]
+    group_of = rules["ethnic_group_of_code"]
+    missing_group = rules["ethnic_group_missing"]
+    minoritised = set(rules["minoritised_groups"])
+
+    sin_info = sins.set_index("sin_id")
+    kids = children.join(sin_info, on="sin_id")
+    kids["sex_final"] = kids["sex"].fillna(kids["child_sex"])
+    kids["age_final"] = kids["age_years"].fillna(kids["child_age_years"])
+    kids["eth_final"] = kids["ethnicity"].fillna(kids["child_ethnicity"])
+    kids["group"] = kids["eth_final"].map(group_of).fillna(missing_group)
+    kids["minoritised"] = kids["group"].isin(minoritised)
+
+    index = kids.loc[kids["is_index_child"] == "yes"]
+    index = index.join(rrs.set_index("sin_id")["rr_date"], on="sin_id")
+    per = reviews.merge(index, on="lcspr_id", how="left", suffixes=("", "_child"))
+
+    figures: dict = {
+        "n_lcsprs": len(reviews),
+        "n_children": int(reviews["n_children"].sum()),
+        "n_index_children": int(per["child_ref"].notna().sum()),
+        "incident_type_counts": _counts(reviews["incident_type"]),
+        "review_type_counts": _counts(reviews["review_type"].fillna("not recorded")),
+        "incident_year_counts": _counts(per["incident_date"].dt.year.dropna().astype(int)),
+    }
+
+    received = {}
+    for rr_year, sub in rrs.groupby(rrs["rr_date"].dt.year):
+        received[int(rr_year)] = {
+            "received": len(sub),
+            "commissioned": int((sub["lcspr_decision"] == "commissioned").sum()),
+        }
+    figures["rapid_reviews_by_year"] = received
+
+    exclusions = rules["exclusions"]
+    a = per.loc[
+        per["incident_date"].notna()
+        & per["rr_date"].notna()
+        & ~per["lcspr_id"].isin(exclusions["incident_to_rr"])
+    ]
+    a_days = (a["rr_date"] - a["incident_date"]).dt.days
+    figures["incident_to_rr_weeks"] = _week_summary(a_days // 7)
+    holidays = _Calendar(rules["bank_holidays"]).holidays
+    working = np.busday_count(
+        a["incident_date"].to_numpy().astype("datetime64[D]"),
+        a["rr_date"].to_numpy().astype("datetime64[D]"),
+        holidays=holidays,
+    )
+    figures["n_rr_within_15_working_days"] = int((working <= rules["rr_within_working_days"]).sum())
+    b = per.loc[per["rr_date"].notna() & ~per["lcspr_id"].isin(exclusions["rr_to_lcspr"])]
+    b_days = (b["date_submitted"] - b["rr_date"]).dt.days
+    figures["rr_to_lcspr_weeks"] = _week_summary(b_days // 7)
+    figures["n_lcspr_within_26_weeks"] = int((b_days <= rules["lcspr_within_days"]).sum())
+
+    ages = index["age_final"].astype("Int64")
+    bands = {}
+    for band in rules["age_bands"]:
+        bands[band["label"]] = int(ages.between(band["min"], band["max"]).sum())
+    figures["age_band_counts"] = bands
+    figures["ethnic_group_counts"] = _counts(index["group"])
+    deaths = reviews.loc[reviews["incident_type"] == "death"]
+    harmed = reviews.loc[reviews["incident_type"] == "serious harm"]
+    figures["death_category_counts"] = _counts(deaths["harm_category"])
+    figures["maltreatment_death_subcategory_counts"] = _counts(deaths["harm_subcategory"].dropna())
+    figures["serious_harm_category_counts"] = _counts(harmed["harm_category"])
+
+    per["lcspr_sex"] = _lcspr_sex(per, kids)
+    harm_group = per["harm_category"].map(
+        {cat: group for group, cats in rules["harm_groups"].items() for cat in cats}
+    )
+    per["harm_group"] = harm_group.fillna(per["harm_category"])
+    figures["sex_by_harm_group"] = {
+        group: _counts(sub["lcspr_sex"])
+        for group, sub in per.loc[per["incident_type"] == "serious harm"].groupby("harm_group")
+    }
+
+    figures["n_published"] = int(reviews["published"].isin(rules["published_statuses"]).sum())
+    figures["publication_counts"] = _counts(reviews["published"])
+    figures["methodology_counts"] = _counts(reviews["methodology"])
+
+    sub = per.loc[per["in_subsample"] == "yes"]
+    split = rules["subsample_age_split"]
+    sub_ages = sub["age_final"].dropna().astype(int)
+    figures["subsample"] = {
+        "n": len(sub),
+        "incident_type_counts": _counts(sub["incident_type"]),
+        "death_category_counts": _counts(sub.loc[sub["incident_type"] == "death", "harm_category"]),
+        "maltreatment_death_subcategory_counts": _counts(
+            sub.loc[sub["incident_type"] == "death", "harm_subcategory"].dropna()
+        ),
+        "serious_harm_category_counts": _counts(
+            sub.loc[sub["incident_type"] == "serious harm", "harm_category"]
+        ),
+        "sex_counts": _counts(sub["lcspr_sex"]),
+        "age_split_counts": {
+            "under": int((sub_ages < split).sum()),
+            "over": int((sub_ages >= split).sum()),
+        },
+    }
+
+    any_minoritised = kids.groupby("lcspr_id")["minoritised"].any()
+    per["any_minoritised"] = per["lcspr_id"].map(any_minoritised).fillna(False).astype(bool)
+    race = per.loc[per["in_race_subsample"] == "yes"]
+    race_group = race["group"].where(~race["any_minoritised"], rules["minoritised_label"])
+    figures["race_subsample"] = {"n": len(race), "group_counts": _counts(race_group)}
+    figures["n_lcsprs_with_minoritised_child"] = int(per["any_minoritised"].sum())
+
+    figures["n_index_values_from_sin"] = {
+        "sex": int((index["sex"].isna() & index["child_sex"].notna()).sum()),
+        "age": int((index["age_years"].isna() & index["child_age_years"].notna()).sum()),
+        "ethnicity": int((index["ethnicity"].isna() & index["child_ethnicity"].notna()).sum()),
+    }
+    return figures
+
+
+def check_calibration(frames: Mapping[str, pd.DataFrame], profile: dict) -> dict:
+    """Check that the cohort reproduces every target of the profile.
+
+    Also checks the consistency rules of the data contract (ids, links,
+    date order, one rapid review per SIN, children per LCSPR).
+
+    Parameters
+    ----------
+    frames : mapping of str to pandas.DataFrame
+        The output of :func:`generate`.
+    profile : dict
+        The profile it was generated from.
+
+    Returns
+    -------
+    dict
+        The recomputed figures (see :func:`compute_figures`).
+
+    Raises
+    ------
+    CalibrationError
+        Listing every figure that differs from its target and every broken rule.
+    """
+    problems = _consistency_problems(frames, profile)
+    figures = compute_figures(frames, profile)
+    targets = profile["targets"]
+    for key, target in targets.items():
+        partial = key in PARTIAL_TARGETS
+        problems.extend(_compare(key, _plain(target), _plain(figures.get(key)), partial))
+    n_race = targets["race_subsample"]["group_counts"][profile["rules"]["minoritised_label"]]
+    if figures["n_lcsprs_with_minoritised_child"] != n_race:
+        problems.append(
+            f"LCSPRs with a minoritised child: {figures['n_lcsprs_with_minoritised_child']},"
+            f" expected {n_race} (all in the race sub-sample)"
+        )
+    if problems:
+        raise CalibrationError("synthetic cohort misses its profile:\n- " + "\n- ".join(problems))
+    return figures
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Command line: generate the synthetic cohort and write its workbooks.
+
+    Parameters
+    ----------
+    argv : list of str, optional
+        Arguments (default: ``sys.argv[1:]``): ``--profile``, ``--seed``, ``--out``.
+
+    Returns
+    -------
+    int
+        0 on success.
+    """
+    parser = argparse.ArgumentParser(
+        prog="python -m lcspr_stats.synth",
+        description="Write the calibrated synthetic LCSPR cohort as three .xlsx files.",
+    )
+    parser.add_argument("--profile", default="2021", help="packaged profile name (default 2021)")
+    parser.add_argument("--seed", type=int, default=2021, help="random seed (default 2021)")
+    parser.add_argument(
+        "--out", default="data/raw/synthetic_2021", help="output folder (default %(default)s)"
+    )
+    args = parser.parse_args(argv)
+    frames = generate(load_profile(args.profile), seed=args.seed)
+    for path in write_cohort(frames, args.out):
+        print(f"wrote {path}")
+    return 0
+
+
+# --------------------------------------------------------------------------
+# Helpers: dates and random draws
+# --------------------------------------------------------------------------
+
+
+class _Calendar:
+    """England and Wales bank holidays and random working days."""
+
+    def __init__(self, spec: Mapping):
+        years = range(int(spec["first_year"]), int(spec["last_year"]) + 1)
+        days = holidays_lib.UK(subdiv=spec["subdivision"], years=years)
+        self.holidays = np.array(sorted(days), dtype="datetime64[D]")
+
+    def busdays(self, lo: np.datetime64, hi: np.datetime64) -> np.ndarray:
+        """Working days from ``lo`` to ``hi`` inclusive."""
+        if hi < lo:
+            return np.array([], dtype="datetime64[D]")
+        days = np.arange(lo, hi + DAY, dtype="datetime64[D]")
+        return days[np.is_busday(days, holidays=self.holidays)]
+
+    def random_busday(self, rng: np.random.Generator, lo, hi) -> np.datetime64:
+        """A working day drawn uniformly from ``lo``..``hi``."""
+        days = self.busdays(_day(lo), _day(hi))
+        if len(days) == 0:
+            raise CalibrationError(f"no working day between {lo} and {hi}")
+        return days[rng.integers(len(days))]
+
+    def is_busday(self, day: np.datetime64) -> bool:
+        return bool(np.is_busday(day, holidays=self.holidays))
+
+    def next_busday(self, day: np.datetime64) -> np.datetime64:
+        return np.busday_offset(day, 0, roll="forward", holidays=self.holidays)
+
+
+def _day(value) -> np.datetime64:
+    return np.datetime64(value, "D")
+
+
+def _jan1(year: int) -> np.datetime64:
+    return np.datetime64(f"{int(year):04d}-01-01", "D")
+
+
+def _dec31(year: int) -> np.datetime64:
+    return np.datetime64(f"{int(year):04d}-12-31", "D")
+
+
+def _random_day(rng: np.random.Generator, lo, hi) -> np.datetime64:
+    lo, hi = _day(lo), _day(hi)
+    if hi < lo:
+        raise CalibrationError(f"empty date range {lo}..{hi}")
+    return lo + int(rng.integers(int((hi - lo) / DAY) + 1)) * DAY
+
+
+def _weighted(rng: np.random.Generator, weights: Mapping, size: int | None = None):
+    """Draw keys of ``weights`` (a mapping key -> weight) in proportion."""
+    keys = list(weights)
+    p = np.array([weights[k] for k in keys], dtype=float)
+    picks = rng.choice(len(keys), size=size, p=p / p.sum())
+    if size is None:
+        return keys[int(picks)]
+    return [keys[int(i)] for i in picks]
+
+
+def _exact(rng: np.random.Generator, counts: Mapping, n: int) -> list:
+    """The labels of ``counts`` (label -> how many), each repeated, shuffled."""
+    labels = [label for label, k in counts.items() for _ in range(int(k))]
+    if len(labels) != n or min(counts.values(), default=0) < 0:
+        raise CalibrationError(f"counts {dict(counts)} do not make {n} items")
+    return [labels[i] for i in rng.permutation(n)]
+
+
+def _partnership_names(spec: Mapping) -> list[str]:
+    return [spec["name"].format(i) for i in range(1, int(spec["count"]) + 1)]
+
+
+# --------------------------------------------------------------------------
+# The LCSPRs
+# --------------------------------------------------------------------------
+
+
+def _expand_strata(design: Mapping, rng: np.random.Generator) -> list[dict]:
+    """One planned LCSPR (a dict) per row of the strata."""
+    sizes = [int(k) for k, v in design["sibling_group_sizes"].items() for _ in range(int(v))]
+    sizes = [sizes[i] for i in rng.permutation(len(sizes))]
+    plan = []
+    for stratum in design["strata"]:
+        n = int(stratum.get("n", 1))
+        sex = stratum.get("sex")
+        if isinstance(sex, Mapping):
+            sexes = _exact(rng, sex, n)
+        elif sex is None:
+            sexes = [str(s) for s in rng.choice(["male", "female"], size=n)]
+        else:
+            sexes = [sex] * n
+        lo, hi = stratum["age"]
+        for sex_i in sexes:
+            review_type = stratum.get("review_type")
+            if review_type == "sibling group":
+                if not sizes:
+                    raise CalibrationError("more sibling groups than sibling_group_sizes")
+                n_children = sizes.pop()
+            else:
+                n_children = int(stratum.get("children", 1))
+            case = stratum.get("case")
+            plan.append(
+                {
+                    "stratum": stratum,
+                    "incident_type": stratum["incident_type"],
+                    "harm_category": stratum["harm_category"],
+                    "harm_subcategory": stratum.get("harm_subcategory"),
+                    "review_type": review_type,
+                    "n_children": n_children,
+                    "index": stratum.get("index", "linked"),
+                    "sex": sex_i,
+                    "age": int(rng.integers(lo, hi + 1)),
+                    "in_subsample": bool(stratum.get("in_subsample", False)),
+                    "other_child_minoritised": bool(stratum.get("other_child_minoritised", False)),
+                    "case": case,
+                    "lcspr_id": case if case and LCSPR_ID.match(case) else None,
+                }
+            )
+    if sizes:
+        raise CalibrationError(f"{len(sizes)} sibling group sizes left unused")
+    return plan
+
+
+def _assign_index_ethnicity(plan: list[dict], profile: Mapping, rng: np.random.Generator) -> None:
+    """Give each index child a DfE code so the group counts hit the targets."""
+    design = profile["design"]
+    group_of = profile["rules"]["ethnic_group_of_code"]
+    missing = profile["rules"]["ethnic_group_missing"]
+    counts = Counter(profile["targets"]["ethnic_group_counts"])
+    free = []
+    for row in plan:
+        if row["index"] == "none":
+            row["ethnicity"] = None
+            continue
+        code = row["stratum"].get("ethnicity")
+        if row["other_child_minoritised"]:
+            code = "WBRI"
+        if code is not None:
+            row["ethnicity"] = code
+            counts[group_of[code]] -= 1
+        else:
+            free.append(row)
+    not_known = list(design["not_known_codes"])
+    not_known = [not_known[i] for i in rng.permutation(len(not_known))]
+    if counts[missing] != len(not_known):
+        raise CalibrationError("not_known_codes must list one code per 'Not known' index child")
+    for row, group in zip(free, _exact(rng, counts, len(free)), strict=True):
+        if group == missing:
+            row["ethnicity"] = not_known.pop()
+        else:
+            row["ethnicity"] = _weighted(rng, design["ethnicity_codes"][group])
+
+
+def _assign_timeline(
+    plan: list[dict], profile: Mapping, rng: np.random.Generator, calendar: _Calendar
+) -> None:
+    """Incident, notification, rapid review and submission dates.
+
+    Completed weeks from incident to rapid review and from rapid review to
+    submission are drawn to hit the targets' N, median, minimum, maximum
+    and the within-15-working-days / within-26-weeks counts, then matched
+    to LCSPRs so that every date falls in its year.
+    """
+    targets = profile["targets"]
+    rules = profile["rules"]
+    timeline = profile["design"]["timeline"]
+    cohort = int(profile["cohort_year"])
+    specials = timeline["special_cases"]
+    rr_start = _day(timeline["rr_register_start"])
+    min_gap = int(timeline["min_days_to_submission"])
+    excluded_a = set(rules["exclusions"]["incident_to_rr"])
+    excluded_b = set(rules["exclusions"]["rr_to_lcspr"])
+
+    linked = [row for row in plan if row["index"] == "linked"]
+    for row in plan:
+        row.update(incident=None, notification=None, rr=None, submitted=None, has_rr=False)
+    by_case = {row["case"]: row for row in linked if row["case"]}
+    if set(by_case) != set(specials):
+        raise CalibrationError(
+            f"special cases {sorted(specials)} != strata cases {sorted(by_case)}"
+        )
+
+    # Which linked LCSPRs have no rapid review, and every incident year.
+    year_counts = Counter({int(y): int(k) for y, k in targets["incident_year_counts"].items()})
+    ordinary = [row for row in linked if not row["case"]]
+    no_rr_years = [int(y) for y, k in timeline["no_rr_incident_years"].items() for _ in range(k)]
+    for row in linked:
+        row["has_rr"] = True
+    picks = rng.choice(len(ordinary), size=len(no_rr_years), replace=False)
+    for i, year in zip(picks, no_rr_years, strict=True):
+        ordinary[i].update(incident_year=year, has_rr=False)
+        year_counts[year] -= 1
+    for case, spec in specials.items():
+        by_case[case]["incident_year"] = int(spec["incident_year"])
+        year_counts[int(spec["incident_year"])] -= 1
+    rest = [row for row in ordinary if row["has_rr"]]
+    for row, year in zip(rest, _exact(rng, year_counts, len(rest)), strict=True):
+        row["incident_year"] = year
+    with_rr = [row for row in linked if row["has_rr"]]
+
+    def excluded(row, names):
+        return row["lcspr_id"] is not None and row["lcspr_id"] in names
+
+    # Completed weeks, rapid review to LCSPR. A special case with a fixed
+    # rapid review window has its weeks derived from the dates (its "derived").
+    for row in with_rr:
+        row["derived"] = "rr_window" in specials.get(row["case"], {})
+        if row["derived"] and not excluded(row, excluded_a):
+            raise CalibrationError(f"{row['case']}: a fixed rapid review window must be excluded")
+    b_rows = [row for row in with_rr if not excluded(row, excluded_b)]
+    n_derived = sum(row["derived"] for row in b_rows)
+    b_weeks = _rr_to_lcspr_weeks(targets, timeline["rr_to_lcspr"], n_derived, rng)
+    if len(b_weeks) + n_derived != len(b_rows):
+        raise CalibrationError(f"{len(b_rows)} LCSPRs count in rapid review to LCSPR, not N")
+    for row in b_rows:
+        weeks = specials.get(row["case"], {}).get("rr_to_lcspr_weeks")
+        if weeks is not None:
+            b_weeks.remove(int(weeks))
+            row["b_weeks"] = int(weeks)
+    # The longest durations go to the earliest incidents.
+    free_b = [row for row in b_rows if not row["derived"] and "b_weeks" not in row]
+    tiebreak = rng.permutation(len(free_b))
+    order = sorted(range(len(free_b)), key=lambda i: (free_b[i]["incident_year"], tiebreak[i]))
+    for i, weeks in zip(order, sorted(b_weeks, reverse=True), strict=True):
+        free_b[i]["b_weeks"] = weeks
+
+    # Days, incident to rapid review, matched to LCSPRs that can take them.
+    a_rows = [row for row in with_rr if not excluded(row, excluded_a)]
+    a_days = _incident_to_rr_days(targets, timeline["incident_to_rr"], rng)
+    if len(a_days) != len(a_rows):
+        raise CalibrationError(f"{len(a_rows)} LCSPRs count in incident to rapid review, not N")
+    for row in a_rows:
+        weeks = specials.get(row["case"], {}).get("incident_to_rr_weeks")
+        if weeks is not None:
+            pick = next(d for d in a_days if d // 7 == int(weeks))
+            a_days.remove(pick)
+            row["a_days"] = pick
+    # Longest first, each to a random LCSPR whose dates can take it.
+    pending = [row for row in a_rows if "a_days" not in row]
+    for days in sorted(a_days, reverse=True):
+        fits = [
+            row
+            for row in pending
+            if len(calendar.busdays(*_rr_bounds(row, days, cohort, rr_start, min_gap)))
+        ]
+        if not fits:
+            raise CalibrationError(f"no LCSPR can take {days} days from incident to rapid review")
+        chosen = fits[rng.integers(len(fits))]
+        chosen["a_days"] = days
+        pending = [row for row in pending if row is not chosen]
+
+    delays = timeline["notification_delay_weights"]
+    delay_weights = dict(enumerate(delays))
+    for row in linked:
+        spec = specials.get(row["case"], {})
+        year = row["incident_year"]
+        if "rr_window" in spec:
+            lo, hi = (_day(d) for d in spec["rr_window"])
+            row["rr"] = calendar.random_busday(rng, lo, hi)
+            row["incident"] = _random_day(rng, _jan1(year), _dec31(year))
+            back_lo, back_hi = spec["notification_days_before_rr"]
+            row["notification"] = row["rr"] - int(rng.integers(back_lo, back_hi + 1)) * DAY
+        elif row["has_rr"]:
+            days = row["a_days"]
+            row["rr"] = calendar.random_busday(
+                rng, *_rr_bounds(row, days, cohort, rr_start, min_gap)
+            )
+            row["incident"] = row["rr"] - days * DAY
+            delay = min(int(_weighted(rng, delay_weights)), days)
+            row["notification"] = row["incident"] + delay * DAY
+        else:
+            row["incident"] = _random_day(rng, _jan1(year), _dec31(year))
+            row["notification"] = row["incident"] + int(_weighted(rng, delay_weights)) * DAY
+        # Submission date.
+        if "b_weeks" in row:
+            base = row["rr"] + 7 * row["b_weeks"] * DAY
+            options = [r for r in range(7) if calendar.is_busday(base + r * DAY)]
+            row["submitted"] = base + int(options[rng.integers(len(options))]) * DAY
+        else:
+            start = row["rr"] if row["has_rr"] else row["incident"]
+            row["submitted"] = calendar.random_busday(
+                rng, max(start + min_gap * DAY, _jan1(cohort)), _dec31(cohort)
+            )
+    for row in plan:
+        if row["index"] != "linked":
+            row["submitted"] = calendar.random_busday(rng, _jan1(cohort), _dec31(cohort))
+
+
+def _rr_bounds(row: Mapping, a_days: int, cohort: int, rr_start, min_gap: int):
+    """First and last possible rapid review date of a planned LCSPR."""
+    year = row["incident_year"]
+    lo = max(_jan1(year) + a_days * DAY, rr_start)
+    hi = _dec31(year) + a_days * DAY
+    weeks = row.get("b_weeks")
+    if weeks is None:
+        hi = min(hi, _dec31(cohort) - min_gap * DAY)
+    else:
+        lo = max(lo, _jan1(cohort) - 7 * weeks * DAY)
+        hi = min(hi, _dec31(cohort) - (7 * weeks + 6) * DAY)
+    return lo, hi
+
+
+def _incident_to_rr_days(targets: Mapping, shape: Mapping, rng: np.random.Generator) -> list[int]:
+    """Days from incident to rapid review for the N LCSPRs that count.
+
+    0-20 days (weeks 0-2) and exactly 21 days are always within 15 working
+    days; 28 days or more never are, whatever the bank holidays.
+    """
+    days = []
+    same_day = int(shape["n_same_day"])
+    for weeks, k in shape["within_weeks"].items():
+        for _ in range(int(k)):
+            if int(weeks) == 0 and same_day:
+                days.append(0)
+                same_day -= 1
+            else:
+                days.append(7 * int(weeks) + int(rng.integers(1 if int(weeks) == 0 else 0, 7)))
+    days += [21] * int(shape["n_exactly_21_days"])
+    for weeks, k in shape["outside_weeks"].items():
+        if int(weeks) < 4:
+            raise CalibrationError("outside_weeks must be 4 weeks or more")
+        days += [7 * int(weeks) + int(rng.integers(0, 7)) for _ in range(int(k))]
+    within = sum(int(k) for k in shape["within_weeks"].values()) + int(shape["n_exactly_21_days"])
+    if within != targets["n_rr_within_15_working_days"]:
+        raise CalibrationError("incident_to_rr shape does not give the within-15-days count")
+    return days
+
+
+def _rr_to_lcspr_weeks(
+    targets: Mapping, shape: Mapping, n_derived: int, rng: np.random.Generator
+) -> list[int]:
+    """Completed weeks, rapid review to LCSPR, less ``n_derived`` values.
+
+    The derived values (fixed rapid review dates) are made later and lie
+    above the median. Values within 26 weeks run from the minimum to
+    ``within_weeks_max``; no value is 26 weeks, so 182 days is never on the edge.
+    """
+    t = targets["rr_to_lcspr_weeks"]
+    n, median = int(t["n"]), int(t["median"])
+    n_within = int(targets["n_lcspr_within_26_weeks"])
+    n_mid = 1 if n % 2 else 2
+    n_below = (n - n_mid) // 2
+    n_above = n - n_mid - n_below
+    lo, hi = shape["below_median_weeks"]
+    up_lo, up_hi = shape["above_median_weeks"]
+    if not (int(shape["within_weeks_max"]) < 26 < lo and hi < median < up_lo and up_hi < t["max"]):
+        raise CalibrationError("rr_to_lcspr week ranges overlap the median or the 26-week line")
+    weeks = [int(t["min"])]
+    weeks += [int(w) for w in rng.integers(t["min"], shape["within_weeks_max"] + 1, n_within - 1)]
+    weeks += [int(w) for w in rng.integers(lo, hi + 1, n_below - n_within)]
+    weeks += [median] * n_mid
+    weeks += [int(t["max"])]
+    weeks += [int(w) for w in rng.integers(up_lo, up_hi + 1, n_above - 1 - n_derived)]
+    return weeks
+
+
+# --------------------------------------------------------------------------
+# Children and SINs
+# --------------------------------------------------------------------------
+
+
+def _build_children_and_sins(
+    plan: list[dict], profile: Mapping, rng: np.random.Generator, calendar: _Calendar
+) -> tuple[list[dict], list[dict]]:
+    """The children of each LCSPR, and the SINs and rapid reviews they link to."""
+    design = profile["design"]
+    group_of = profile["rules"]["ethnic_group_of_code"]
+    minoritised = set(profile["rules"]["minoritised_groups"])
+    national_codes = {
+        k: v for k, v in design["national"]["ethnicity_weights"].items() if k is not None
+    }
+    timeline = design["timeline"]
+    rr_start = _day(timeline["rr_register_start"])
+    delay_weights = dict(enumerate(timeline["notification_delay_weights"]))
+    sins: list[dict] = []
+    rrs: list[dict] = []
+
+    def is_minoritised(code):
+        return group_of.get(code) in minoritised
+
+    def add_sin(row, child, incident, notification, incident_type, rr_date=None):
+        sin = {
+            "key": len(sins),
+            "partnership": row["partnership"],
+            "incident_date": incident,
+            "notification_date": notification,
+            "incident_type": incident_type,
+            "child_sex": child["sex"],
+            "child_age_years": child["age"],
+            "child_ethnicity": child["ethnicity"],
+        }
+        sins.append(sin)
+        child["sin"] = sin
+        if rr_date is not None:
+            rrs.append(
+                {"sin_key": sin["key"], "rr_date": rr_date, "lcspr_decision": "commissioned"}
+            )
+
+    def own_incident(row, lo, hi):
+        """A thematic child's own SIN and rapid review, before the LCSPR."""
+        incident = _random_day(rng, lo, hi)
+        rr_date = calendar.next_busday(incident + int(rng.integers(5, 36)) * DAY)
+        delay = min(int(_weighted(rng, delay_weights)), int((rr_date - incident) / DAY))
+        return incident, incident + delay * DAY, rr_date
+
+    for row in plan:
+        others = row["stratum"].get("others", {})
+        children = []
+        if row["index"] != "none":
+            children.append(
+                {"index": True, "sex": row["sex"], "age": row["age"], "ethnicity": row["ethnicity"]}
+            )
+        n_other = row["n_children"] - len(children)
+        other_sex = others.get("sex")
+        if isinstance(other_sex, Mapping):
+            sexes = _exact(rng, other_sex, n_other)
+        elif other_sex is None:
+            sexes = [str(s) for s in rng.choice(["male", "female"], size=n_other)]
+        else:
+            sexes = [other_sex] * n_other
+        age_lo, age_hi = others.get("age", row["stratum"]["age"])
+        index_minoritised = is_minoritised(row["ethnicity"])
+        for sex in sexes:
+            if row["review_type"] == "sibling group":
+                age = int(np.clip(row["age"] + rng.integers(-7, 8), 0, 17))
+                code = row["ethnicity"]
+            else:
+                age = int(rng.integers(age_lo, age_hi + 1))
+                if "codes" in others:
+                    code = str(rng.choice(others["codes"]))
+                elif index_minoritised:
+                    code = _weighted(rng, national_codes)
+                else:
+                    code = _weighted(rng, design["other_child_codes"])
+            children.append({"index": False, "sex": sex, "age": age, "ethnicity": code})
+        n_minoritised = int(others.get("n_minoritised", 0)) + int(row["other_child_minoritised"])
+        if n_minoritised:
+            non_index = [c for c in children if not c["index"]]
+            for i in rng.choice(len(non_index), size=n_minoritised, replace=False):
+                non_index[i]["ethnicity"] = _weighted(rng, design["minoritised_other_codes"])
+        for child in children:
+            child["sin"] = None
+        row["children"] = children
+
+        # SINs: the index child's, then the others'.
+        if row["index"] == "linked":
+            index_child = children[0]
+            add_sin(
+                row,
+                index_child,
+                row["incident"],
+                row["notification"],
+                row["incident_type"],
+                row["rr"] if row["has_rr"] else None,
+            )
+            for child in children[1:]:
+                if row["review_type"] == "sibling group":
+                    if rng.random() < float(design["sibling_sin_share"]):
+                        # A surviving sibling is notified as seriously harmed.
+                        add_sin(row, child, row["incident"], row["notification"], "serious harm")
+                elif row["review_type"] == "unrelated children same incident":
+                    add_sin(row, child, row["incident"], row["notification"], row["incident_type"])
+                elif row["review_type"] == "thematic":
+                    lo = max(rr_start, row["incident"] - 240 * DAY)
+                    hi = min(row["incident"] + 30 * DAY, row["submitted"] - 120 * DAY)
+                    incident, notification, rr_date = own_incident(row, lo, hi)
+                    add_sin(row, child, incident, notification, row["incident_type"], rr_date)
+        elif row["index"] == "none":
+            n_sin = int(others.get("with_sin", 0))
+            n_rr = int(others.get("with_rr", 0))
+            for j, i in enumerate(rng.choice(len(children), size=n_sin, replace=False)):
+                lo = _day("2019-01-01")
+                hi = row["submitted"] - 200 * DAY
+                incident, notification, rr_date = own_incident(row, lo, hi)
+                add_sin(
+                    row,
+                    children[i],
+                    incident,
+                    notification,
+                    row["incident_type"],
+                    rr_date if j < n_rr else None,
+                )
+    return sins, rrs
+
+
+def _blank_index_values(plan: list[dict], profile: Mapping, rng: np.random.Generator) -> None:
+    """Leave some index-child values to the SIN, and some SIN values blank."""
+    design = profile["design"]
+    from_sin = profile["targets"]["n_index_values_from_sin"]
+    not_known = set(design["not_known_codes"])
+    linked = [row["children"][0] for row in plan if row["index"] == "linked"]
+    for child in linked:
+        child["schedule"] = {k: child[k] for k in ("sex", "age", "ethnicity")}
+    for field in ("sex", "age"):
+        for i in rng.choice(len(linked), size=int(from_sin[field]), replace=False):
+            linked[i]["schedule"][field] = None
+    known = [c for c in linked if c["ethnicity"] not in not_known]
+    picks = rng.choice(
+        len(known),
+        size=int(from_sin["ethnicity"]) + int(design["index_sin_blank_ethnicity"]),
+        replace=False,
+    )
+    n_from_sin = int(from_sin["ethnicity"])
+    for i in picks[:n_from_sin]:
+        known[i]["schedule"]["ethnicity"] = None
+    for i in picks[n_from_sin:]:
+        known[i]["sin"]["child_ethnicity"] = None
+
+
+def _assign_review_codes(plan: list[dict], profile: Mapping, rng: np.random.Generator) -> None:
+    """Publication, methodology, practice themes and the race sub-sample."""
+    targets = profile["targets"]
+    rules = profile["rules"]
+    design = profile["design"]
+    n = len(plan)
+    for field, counts in (
+        ("published", targets["publication_counts"]),
+        ("methodology", targets["methodology_counts"]),
+    ):
+        for row, value in zip(plan, _exact(rng, counts, n), strict=True):
+            row[field] = value
+    for theme, k in design["theme_yes_counts"].items():
+        values = _exact(rng, {"yes": k, "no": n - int(k)}, n)
+        for row, value in zip(plan, values, strict=True):
+            row[theme] = value
+
+    group_of = rules["ethnic_group_of_code"]
+    minoritised = set(rules["minoritised_groups"])
+    label = rules["minoritised_label"]
+    for row in plan:
+        row["any_minoritised"] = any(
+            group_of.get(c["ethnicity"]) in minoritised for c in row["children"]
+        )
+        row["in_race_subsample"] = row["any_minoritised"]
+    for group, k in targets["race_subsample"]["group_counts"].items():
+        if group == label:
+            continue
+        pool = [
+            row
+            for row in plan
+            if row["index"] != "none"
+            and not row["any_minoritised"]
+            and not row["other_child_minoritised"]
+            and group_of.get(row["ethnicity"], rules["ethnic_group_missing"]) == group
+        ]
+        for i in rng.choice(len(pool), size=int(k), replace=False):
+            pool[i]["in_race_subsample"] = True
+
+
+# --------------------------------------------------------------------------
+# National registers
+# --------------------------------------------------------------------------
+
+
+def _add_national(
+    sins: list[dict],
+    rrs: list[dict],
+    profile: Mapping,
+    rng: np.random.Generator,
+    calendar: _Calendar,
+    partnerships: list[str],
+) -> None:
+    """Rapid reviews (with their SINs) and SINs of children outside the cohort.
+
+    Fills each year's rapid reviews up to the received / commissioned totals,
+    the cohort's own (all commissioned) included.
+    """
+    national = profile["design"]["national"]
+    rr_start = _day(profile["design"]["timeline"]["rr_register_start"])
+    delay_weights = np.array(profile["design"]["timeline"]["notification_delay_weights"], float)
+    cohort_years = Counter(int(str(r["rr_date"])[:4]) for r in rrs)
+
+    rr_dates, decisions = [], []
+    for year, spec in national["rapid_reviews_by_year"].items():
+        year = int(year)
+        n = int(spec["received"]) - cohort_years[year]
+        n_commissioned = int(spec["commissioned"]) - cohort_years[year]
+        n_pending = int(spec.get("pending", 0))
+        n_not = n - n_commissioned - n_pending
+        if min(n, n_commissioned, n_not) < 0:
+            raise CalibrationError(
+                f"{year}: the cohort has more rapid reviews than the year's total"
+            )
+        days = calendar.busdays(max(_jan1(year), rr_start), _dec31(year))
+        late = calendar.busdays(max(_jan1(year), _day(national["pending_from"])), _dec31(year))
+        rr_dates.append(rng.choice(days, size=n_commissioned + n_not))
+        rr_dates.append(rng.choice(late, size=n_pending))
+        decisions += ["commissioned"] * n_commissioned + ["not commissioned"] * n_not
+        decisions += ["pending"] * n_pending
+    rr_dates = np.concatenate(rr_dates).astype("datetime64[D]")
+    n_rr = len(rr_dates)
+
+    # Incident -> rapid review delay from a mixture of day ranges.
+    parts = national["incident_to_rr_days"]
+    shares = np.array([p[0] for p in parts], float)
+    part = rng.choice(len(parts), size=n_rr, p=shares / shares.sum())
+    lows = np.array([p[1] for p in parts])[part]
+    highs = np.array([p[2] for p in parts])[part]
+    delay = rng.integers(lows, highs + 1)
+    incident = rr_dates - delay.astype("timedelta64[D]")
+    notify = np.minimum(
+        rng.choice(len(delay_weights), size=n_rr, p=delay_weights / delay_weights.sum()), delay
+    )
+    notification = incident + notify.astype("timedelta64[D]")
+    types = _weighted(rng, national["incident_type_weights"]["with_rr"], n_rr)
+
+    # SINs that did not lead to a rapid review.
+    n_free = int(national["sins_without_rr"])
+    lo, hi = (_day(d) for d in national["sins_without_rr_window"])
+    free_notification = lo + rng.integers(0, int((hi - lo) / DAY) + 1, n_free).astype(
+        "timedelta64[D]"
+    )
+    free_incident = free_notification - rng.choice(
+        len(delay_weights), size=n_free, p=delay_weights / delay_weights.sum()
+    ).astype("timedelta64[D]")
+    free_incident = free_incident.astype(object)
+    for i in rng.choice(n_free, size=int(national["sins_without_incident_date"]), replace=False):
+        free_incident[i] = None
+    free_types = _weighted(rng, national["incident_type_weights"]["without_rr"], n_free)
+
+    n = n_rr + n_free
+    sexes = _weighted(rng, national["sex_weights"], n)
+    ages = rng.choice(len(national["age_weights"]), size=n, p=_p(national["age_weights"]))
+    codes = _weighted(rng, national["ethnicity_weights"], n)
+    where = rng.integers(len(partnerships), size=n)
+    all_incident = list(incident) + list(free_incident)
+    all_notification = list(notification) + list(free_notification)
+    all_types = types + free_types
+    for i in range(n):
+        key = len(sins)
+        sins.append(
+            {
+                "key": key,
+                "partnership": partnerships[where[i]],
+                "incident_date": all_incident[i],
+                "notification_date": all_notification[i],
+                "incident_type": all_types[i],
+                "child_sex": sexes[i],
+                "child_age_years": int(ages[i]) if ages[i] < 18 else None,
+                "child_ethnicity": codes[i],
+            }
+        )
+        if i < n_rr:
+            rrs.append({"sin_key": key, "rr_date": rr_dates[i], "lcspr_decision": decisions[i]})
+
+
+def _p(weights: Iterable[float]) -> np.ndarray:
+    w = np.array(list(weights), float)
+    return w / w.sum()
+
+
+# --------------------------------------------------------------------------
+# Frames
+# --------------------------------------------------------------------------
+
+
+def _assemble(
+    plan: list[dict], sins: list[dict], rrs: list[dict], profile: Mapping, rng: np.random.Generator
+) -> dict[str, pd.DataFrame]:
+    """Number everything and build the four frames of the data contract."""
+    year = int(profile["cohort_year"])
+
+    # SIN ids in order of notification (then incident), RR ids in order of date.
+    sin_frame = pd.DataFrame(sins)
+    sin_frame["incident_date"] = _dates(sin_frame["incident_date"])
+    sin_frame["notification_date"] = _dates(sin_frame["notification_date"])
+    sin_frame["tiebreak"] = rng.permutation(len(sin_frame))
+    sin_frame = sin_frame.sort_values(
+        ["notification_date", "incident_date", "tiebreak"], na_position="first"
+    ).reset_index(drop=True)
+    sin_frame["sin_id"] = [f"SIN-{i:06d}" for i in range(1, len(sin_frame) + 1)]
+    sin_id_of = dict(zip(sin_frame["key"], sin_frame["sin_id"], strict=True))
+
+    rr_frame = pd.DataFrame(rrs)
+    rr_frame["rr_date"] = _dates(rr_frame["rr_date"])
+    rr_frame["sin_id"] = rr_frame["sin_key"].map(sin_id_of)
+    rr_frame["tiebreak"] = rng.permutation(len(rr_frame))
+    rr_frame = rr_frame.sort_values(["rr_date", "tiebreak"]).reset_index(drop=True)
+    rr_frame["rr_id"] = [f"RR-{i:06d}" for i in range(1, len(rr_frame) + 1)]
+
+    # LCSPR ids: the named special cases keep theirs, the rest follow date order.
+    taken = {int(LCSPR_ID.match(row["lcspr_id"]).group(2)) for row in plan if row["lcspr_id"]}
+    numbers = [i for i in range(1, len(plan) + 1) if i not in taken]
+    tiebreak = rng.permutation(len(plan))
+    order = sorted(
+        (i for i, row in enumerate(plan) if not row["lcspr_id"]),
+        key=lambda i: (plan[i]["submitted"], tiebreak[i]),
+    )
+    for number, i in zip(numbers, order, strict=True):
+        plan[i]["lcspr_id"] = f"LCSPR-{year}-{number:03d}"
+    plan = sorted(plan, key=lambda row: row["lcspr_id"])
+
+    yes_no = {True: "yes", False: "no"}
+    reviews = pd.DataFrame(
+        {
+            "lcspr_id": [row["lcspr_id"] for row in plan],
+            "partnership": [row["partnership"] for row in plan],
+            "date_submitted": _dates([row["submitted"] for row in plan]),
+            "review_type": [row["review_type"] for row in plan],
+            "n_children": pd.array([row["n_children"] for row in plan], dtype="Int64"),
+            "incident_type": [row["incident_type"] for row in plan],
+            "harm_category": [row["harm_category"] for row in plan],
+            "harm_subcategory": [row["harm_subcategory"] for row in plan],
+            "published": [row["published"] for row in plan],
+            "methodology": [row["methodology"] for row in plan],
+            "in_subsample": [yes_no[row["in_subsample"]] for row in plan],
+            "in_race_subsample": [yes_no[row["in_race_subsample"]] for row in plan],
+            **{theme: [row[theme] for row in plan] for theme in THEME_COLUMNS},
+        }
+    )[REVIEW_COLUMNS]
+
+    child_rows = []
+    for row in plan:
+        for k, child in enumerate(row["children"], start=1):
+            values = child.get("schedule", child)
+            child_rows.append(
+                {
+                    "lcspr_id": row["lcspr_id"],
+                    "child_ref": f"C{k}",
+                    "is_index_child": yes_no[child["index"]],
+                    "sin_id": sin_id_of[child["sin"]["key"]] if child["sin"] else None,
+                    "sex": values["sex"],
+                    "age_years": values["age"],
+                    "ethnicity": values["ethnicity"],
+                }
+            )
+    children = pd.DataFrame(child_rows)
+    children["age_years"] = pd.array(children["age_years"].tolist(), dtype="Int64")
+    children = children[CHILD_COLUMNS]
+
+    sin_frame["child_age_years"] = pd.array(sin_frame["child_age_years"].tolist(), dtype="Int64")
+    return {
+        "sins": sin_frame[SIN_COLUMNS],
+        "rapid_reviews": rr_frame[RR_COLUMNS],
+        "reviews": reviews,
+        "children": children,
+    }
+
+
+def _dates(values) -> pd.Series:
+    """Dates (numpy days, or None) as a datetime64 column."""
+    cleaned = [pd.NaT if v is None else pd.Timestamp(v) for v in values]
+    return pd.Series(pd.to_datetime(cleaned), dtype="datetime64[s]").reset_index(drop=True)
+
+
+# --------------------------------------------------------------------------
+# Checks
+# --------------------------------------------------------------------------
+
+
+def _counts(values: pd.Series) -> dict:
+    return {k: int(v) for k, v in values.value_counts().sort_index().items()}
+
+
+def _week_summary(weeks: pd.Series) -> dict:
+    weeks = weeks.astype(int)
+    return {
+        "n": len(weeks),
+        "median": float(np.median(weeks)) if len(weeks) else None,
+        "min": int(weeks.min()) if len(weeks) else None,
+        "max": int(weeks.max()) if len(weeks) else None,
+        "range": int(weeks.max() - weeks.min()) if len(weeks) else None,
+    }
+
+
+def _lcspr_sex(per: pd.DataFrame, kids: pd.DataFrame) -> pd.Series:
+    """Index child's sex; without one, the children's common sex or "mixed"."""
+    common = kids.groupby("lcspr_id")["sex_final"].agg(
+        lambda s: s.iloc[0] if s.nunique() == 1 else "mixed"
+    )
+    return per["sex_final"].fillna(per["lcspr_id"].map(common))
+
+
+def _plain(value):
+    """Nested dict with str keys and plain numbers, for comparison."""
+    if isinstance(value, Mapping):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+def _compare(key: str, target, got, partial: bool) -> list[str]:
+    """Differences between a target and a figure; ``partial``: extra keys allowed."""
+    if isinstance(target, dict):
+        if not isinstance(got, dict):
+            return [f"{key}: expected {target}, got {got}"]
+        problems = []
+        for k, v in target.items():
+            problems += _compare(
+                f"{key}.{k}", v, got.get(k, None if isinstance(v, dict) else 0), partial
+            )
+        extra = {k: v for k, v in got.items() if k not in target and v}
+        if extra and not partial:
+            problems.append(f"{key}: unexpected {extra}")
+        return problems
+    return [] if target == got else [f"{key}: expected {target}, got {got}"]
+
+
+def _consistency_problems(frames: Mapping[str, pd.DataFrame], profile: Mapping) -> list[str]:
+    """Rules of the data contract the cohort must keep."""
+    problems = []
+    sins, rrs = frames["sins"], frames["rapid_reviews"]
+    reviews, children = frames["reviews"], frames["children"]
+    year = int(profile["cohort_year"])
+    for name, frame, column in (
+        ("sins", sins, "sin_id"),
+        ("rapid_reviews", rrs, "rr_id"),
+        ("reviews", reviews, "lcspr_id"),
+    ):
+        if frame[column].duplicated().any():
+            problems.append(f"{name}: duplicate {column}")
+    if rrs["sin_id"].duplicated().any():
+        problems.append("rapid_reviews: more than one rapid review for a SIN")
+    if not rrs["sin_id"].isin(sins["sin_id"]).all():
+        problems.append("rapid_reviews: sin_id not in the SIN register")
+    linked = children["sin_id"].dropna()
+    if not linked.isin(sins["sin_id"]).all():
+        problems.append("children: sin_id not in the SIN register")
+    if linked.duplicated().any():
+        problems.append("children: a SIN linked from two children")
+    if (children.groupby("lcspr_id")["is_index_child"].agg(lambda s: (s == "yes").sum()) > 1).any():
+        problems.append("children: more than one index child in an LCSPR")
+    n_rows = children.groupby("lcspr_id").size().reindex(reviews["lcspr_id"]).fillna(0)
+    if not np.array_equal(reviews["n_children"].to_numpy(int), n_rows.to_numpy(int)):
+        problems.append("reviews: n_children differs from the children listed")
+    if (reviews["date_submitted"].dt.year != year).any():
+        problems.append(f"reviews: date_submitted outside {year}")
+    if (sins["notification_date"] < sins["incident_date"]).any():
+        problems.append("sins: notification before incident")
+    with_rr = rrs.join(sins.set_index("sin_id"), on="sin_id")
+    if (with_rr["rr_date"] < with_rr["notification_date"]).any():
+        problems.append("rapid_reviews: rapid review before its notification")
+    if (with_rr["rr_date"] < with_rr["incident_date"]).any():
+        problems.append("rapid_reviews: rapid review before the incident")
+    kids = children.join(sins.set_index("sin_id"), on="sin_id").join(
+        rrs.set_index("sin_id")["rr_date"], on="sin_id"
+    )
+    kids = kids.merge(
+        reviews[["lcspr_id", "date_submitted", "partnership", "incident_type"]],
+        on="lcspr_id",
+        how="left",
+        suffixes=("", "_review"),
+    )
+    if (kids["rr_date"] > kids["date_submitted"]).any():
+        problems.append("children: a linked rapid review after the LCSPR")
+    if (kids["incident_date"] > kids["date_submitted"]).any():
+        problems.append("children: a linked incident after the LCSPR")
+    index = kids.loc[(kids["is_index_child"] == "yes") & kids["sin_id"].notna()]
+    if (index["partnership"] != index["partnership_review"]).any():
+        problems.append("reviews: partnership differs from the index child's SIN")
+    if (index["incident_type"] != index["incident_type_review"]).any():
+        problems.append("sins: an index child's incident type differs from its LCSPR's")
+    return problems
+
+
+if __name__ == "__main__":
+    main()
