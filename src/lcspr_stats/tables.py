@@ -215,15 +215,16 @@ def table3_durations(lcsprs: pd.DataFrame, exclusions: list[dict]) -> Table:
                 {
                     "measure": measure,
                     "statistic": statistic,
-                    "weeks": summary[key],
+                    "value": summary[key],
                     "display": str(summary[key])
                     if statistic == "N"
                     else _weeks_display(statistic, summary[key]),
-                    "note": note,
+                    # The exclusion note stands once, on the measure's N row.
+                    "note": note if statistic == "N" else "",
                 }
             )
     frame = pd.DataFrame(rows)
-    frame["weeks"] = frame["weeks"].astype("Float64")
+    frame["value"] = frame["value"].astype("Float64")
     notes.append(
         "N counts the LCSPRs with both dates (not all had sufficient information). "
         "Weeks are completed weeks unless the config says exact."
@@ -691,7 +692,7 @@ def key_figures(tables: list[Table], lcsprs: pd.DataFrame, config: dict, year: i
     lcspr_timely = timely.iloc[1]
 
     def weeks(measure: str) -> dict:
-        rows = t3.loc[t3["measure"] == measure].set_index("statistic")["weeks"]
+        rows = t3.loc[t3["measure"] == measure].set_index("statistic")["value"]
 
         def num(v: object) -> float | int | None:
             if pd.isna(v):
