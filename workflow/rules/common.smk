@@ -44,16 +44,19 @@ def reference_files(wildcards):
     return list(config["reference"].values())
 
 
+# Final outputs per cohort, as templates with {year}. Each stage's rule file
+# appends its own (COHORT_OUTPUTS += [...]) so stages stay independent.
+COHORT_OUTPUTS = [
+    f"{RESULTS}/{{year}}/key_figures.json",
+    f"{RESULTS}/{{year}}/data_quality.csv",
+    f"{RESULTS}/{{year}}/reconciliation.csv",
+    f"{RESULTS}/{{year}}/tables/notes.csv",
+    *[f"{RESULTS}/{{year}}/tables/{name}.csv" for name in TABLES],
+]
+# Final outputs across cohorts (no {year}).
+RUN_OUTPUTS = []
+
+
 def all_outputs():
-    """Final outputs of every cohort."""
-    outputs = []
-    for year in COHORTS:
-        base = f"{RESULTS}/{year}"
-        outputs += [
-            f"{base}/key_figures.json",
-            f"{base}/data_quality.csv",
-            f"{base}/reconciliation.csv",
-            f"{base}/tables/notes.csv",
-        ]
-        outputs += [f"{base}/tables/{name}.csv" for name in TABLES]
-    return outputs
+    """Final outputs of every cohort, and of the run as a whole."""
+    return expand(COHORT_OUTPUTS, year=COHORTS) + RUN_OUTPUTS
