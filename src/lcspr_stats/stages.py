@@ -12,13 +12,13 @@ from pathlib import Path
 import pandas as pd
 
 from . import config as cfg
+from .check import read_and_clean
 from .derive import derive_fields
 from .determinism import atomic_write_text
 from .errors import InputError
-from .io import read_source
 from .join import SourceInfo, link_cohort
 from .tables import build_tables, key_figures, reference_checks
-from .validate import QUALITY_COLUMNS, clean_source, quality_frame
+from .validate import QUALITY_COLUMNS, quality_frame
 
 log = logging.getLogger("lcspr_stats")
 
@@ -64,15 +64,10 @@ def run_ingest(source: str, year: int, config: dict, frame_out: str, quality_out
     frame_out, quality_out : str
         Paths of the clean frame (pickle) and the data-quality CSV.
     """
-    path = cfg.input_path(config, source, year)
-    sheet = cfg.input_sheet(config, source)
-    table = read_source(path, sheet, max_bytes=config.get("max_input_bytes"))
-    frame, quality = clean_source(
-        table, source, config["codebook"], dayfirst=config.get("dates_day_first", True)
-    )
+    frame, quality, info = read_and_clean(config, source, year)
     strict_check(quality, config.get("strict", False))
     log.info("%s: %d rows read, %d data problems", source, len(frame), len(quality))
-    frame.attrs = {"file": table.file, "sheet": table.sheet}
+    frame.attrs = {"file": info.file, "sheet": info.sheet}
     Path(frame_out).parent.mkdir(parents=True, exist_ok=True)
     frame.to_pickle(frame_out)
     write_csv(quality, quality_out)

@@ -1,0 +1,124 @@
+"""Checking a cohort's inputs in one pass: read, clean and link every source, no outputs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from . import config as cfg
+from .errors import InputError
+from .io import read_source
+from .join import CohortFrames, SourceInfo, link_cohort
+from .validate import clean_source, quality_frame
+
+
+@dataclass
+class InputCheck:
+    """Everything known about a cohort's inputs after checking them.
+
+    Attributes
+    ----------
+    year : int
+        The cohort year.
+    frames : dict
+        Clean frame per source.
+    info : dict
+        :class:`SourceInfo` (file and sheet) per source.
+    cohort : CohortFrames
+        The linked cohort (LCSPRs, children, link problems, reconciliation).
+    quality : pandas.DataFrame
+        Every per-value problem, from reading and from linking.
+    """
+
+    year: int
+    frames: dict[str, pd.DataFrame]
+    info: dict[str, SourceInfo]
+    cohort: CohortFrames
+    quality: pd.DataFrame
+
+    @property
+    def rows_read(self) -> dict[str, int]:
+        """Rows read per source."""
+        return {source: len(frame) for source, frame in self.frames.items()}
+
+
+def read_and_clean(
+    config: dict, source: str, year: int
+) -> tuple[pd.DataFrame, pd.DataFrame, SourceInfo]:
+    """Read one source as config says and check it against the contract.
+
+    Returns
+    -------
+    frame : pandas.DataFrame
+        The clean frame (see :func:`lcspr_stats.validate.clean_source`).
+    quality : pandas.DataFrame
+        Its per-value problems.
+    info : SourceInfo
+        The file and sheet it came from.
+
+    Raises
+    ------
+    InputError
+        On a fatal problem (missing file, sheet or column, duplicate id ...).
+    """
+    table = read_source(
+        cfg.input_path(config, source, year),
+        cfg.input_sheet(config, source),
+        max_bytes=config.get("max_input_bytes"),
+    )
+    frame, quality = clean_source(
+        table, source, config["codebook"], dayfirst=config.get("dates_day_first", True)
+    )
+    return frame, quality, SourceInfo(table.file, table.sheet)
+
+
+def check_inputs(config: dict, year: int) -> InputCheck:
+    """Read, check and link every source of one cohort without writing anything.
+
+    Fatal problems of all sources are gathered and raised together, so a user
+    fixing files sees every one at once.
+
+    Parameters
+    ----------
+    config : dict
+        A validated config.
+    year : int
+        The cohort year.
+
+    Returns
+    -------
+    InputCheck
+
+    Raises
+    ------
+    InputError
+        Listing every fatal problem found.
+    """
+    frames, info, problems, fatal = {}, {}, [], []
+    for source in cfg.SOURCES:
+        try:
+            frames[source], quality, info[source] = read_and_clean(config, source, year)
+        except InputError as error:
+            fatal.append(error.render())
+            continue
+        problems.append(quality)
+    if fatal:
+        if len(fatal) == 1:
+            raise InputError(fatal[0])
+        raise InputError(
+            f"{len(fatal)} problems stop the run:\n" + "\n".join(f"  {m}" for m in fatal)
+        )
+    cohort = link_cohort(
+        year,
+        frames["reviews"],
+        frames["children"],
+        frames["sin_register"],
+        frames["rapid_review_register"],
+        info,
+        cfg.rapid_review_years(config, year),
+    )
+    problems.append(cohort.quality)
+    found = [p for p in problems if len(p)]
+    quality = pd.concat(found, ignore_index=True) if found else quality_frame()
+    return InputCheck(year=year, frames=frames, info=info, cohort=cohort, quality=quality)
