@@ -44,4 +44,4 @@ def test_every_fatal_problem_is_listed_at_once(tmp_path):
     message = str(error.value)
     assert message.startswith("2 problems stop the run")
     assert "column 'sin_id': required column missing" in message
-    assert "missing.xlsx': file not found" in message
+    assert "missing.xlsx', sheet 'rapid_reviews': file not found" in message

@@ -146,7 +146,7 @@ def _read_workbook(path: Path, file: str, sheet: str) -> pd.DataFrame:
                 message="sheet not found; the file has: " + ", ".join(names),
             )
         try:
-            frame = sheets.parse(match, dtype=object, header=0)
+            frame = pd.read_excel(sheets, sheet_name=match, dtype=object, header=0)
         except Exception as exc:
             raise InputError(
                 file=file, sheet=sheet, message=f"sheet cannot be read ({_short(exc)})"
