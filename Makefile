@@ -14,6 +14,7 @@ help:
 	@echo "make test   - set up and run the tests"
 	@echo "make lint   - ruff, snakefmt --check and snakemake --lint"
 	@echo "make synth  - regenerate the bundled synthetic cohort"
+	@echo "make bench  - measure run time and memory, write docs/performance.md (not part of test)"
 	@echo "make clean  - remove results, intermediate files and logs"
 
 $(STAMP): requirements.lock pyproject.toml
@@ -41,6 +42,9 @@ format: $(STAMP)
 
 synth: $(STAMP)
 	$(BIN)/python -m lcspr_stats.synth --profile 2021 --seed 2021 --out data/raw/synthetic_2021
+
+bench: $(STAMP)
+	$(BIN)/python -m benchmarks.run
 
 # Re-pin every dependency from the current environment (review the diff).
 lock: $(STAMP)

@@ -1,0 +1,397 @@
+"""Benchmark of a run's cost and how it grows; writes docs/performance.md.
+
+Run with ``make bench`` or ``python -m benchmarks.run [--quick]``. Every
+timing is a whole process (Python start-up included), repeated, and the
+median reported; peak memory is the largest resident set of the process tree
+(``/usr/bin/time``'s maximum RSS, which covers the waited-for children).
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import io
+import os
+import platform
+import pstats
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+CACHE = ROOT / "benchmarks" / ".cache"
+SCALES = (1_000, 10_000, 100_000, 1_000_000)
+
+
+@dataclass
+class Timing:
+    """One measured process: wall seconds, peak memory (MiB), what it printed."""
+
+    seconds: float
+    peak_mib: float
+    output: str
+
+
+def timed(command: list[str], cwd: Path = ROOT) -> Timing:
+    """Run ``command`` to completion; measure wall time and peak RSS."""
+    with tempfile.NamedTemporaryFile("r", suffix=".time") as stats:
+        wrapper = (
+            ["/usr/bin/time", "-f", "%M", "-o", stats.name]
+            if Path("/usr/bin/time").exists()
+            else []
+        )
+        start = time.perf_counter()
+        result = subprocess.run(wrapper + command, cwd=cwd, capture_output=True, text=True)
+        seconds = time.perf_counter() - start
+        if result.returncode != 0:
+            raise RuntimeError(f"{' '.join(command)} failed:\n{result.stderr[-3000:]}")
+        peak_kib = float(stats.read().strip().splitlines()[-1]) if wrapper else float("nan")
+    return Timing(seconds, peak_kib / 1024, result.stdout + result.stderr)
+
+
+def median(timings: list[Timing]) -> Timing:
+    """The run with the median wall time (its memory and output go with it)."""
+    ordered = sorted(timings, key=lambda t: t.seconds)
+    return ordered[len(ordered) // 2]
+
+
+def snakemake_command(configfile: Path, *extra: str) -> list[str]:
+    return [
+        sys.executable,
+        "-m",
+        "snakemake",
+        "--cores",
+        "2",
+        "--configfile",
+        str(configfile),
+        *extra,
+    ]
+
+
+def jobs_run(output: str) -> int:
+    """Jobs Snakemake ran, from its 'N of M steps' progress lines (0 for a no-op)."""
+    found = re.findall(r"(\d+) of (\d+) steps", output)
+    return int(found[-1][0]) if found else 0
+
+
+def make_config(
+    work: Path, inputs: dict[str, str] | None = None, keep_exclusions: bool = False
+) -> Path:
+    """The default config with outputs in ``work`` (and other inputs if given)."""
+    config = yaml.safe_load((ROOT / "config.yaml").read_text(encoding="utf-8"))
+    config["results_dir"] = str(work / "results")
+    config["processed_dir"] = str(work / "processed")
+    config["logs_dir"] = str(work / "logs")
+    if inputs:
+        if not keep_exclusions:
+            config["exclusions"] = []
+        for source, path in inputs.items():
+            config["inputs"][source]["path"] = path
+    path = work / "config.yaml"
+    path.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def clean(work: Path) -> None:
+    for name in ("results", "processed", "logs"):
+        shutil.rmtree(work / name, ignore_errors=True)
+
+
+def edit_one_input(path: Path, round_number: int) -> None:
+    """Re-save the rapid review register with one cell's spacing changed.
+
+    Snakemake skips a rerun when an input's bytes are unchanged (touching is
+    not enough), so this stands for a re-export of one register: the bytes
+    change, the figures do not.
+    """
+    from openpyxl import load_workbook
+
+    book = load_workbook(path)
+    sheet = book["rapid_reviews"]
+    cell = sheet.cell(row=2, column=4)
+    cell.value = str(cell.value).strip() + " " * (round_number % 2)
+    book.save(path)
+
+
+def bench_bundled(repeats: int) -> dict:
+    """Cold run, no-op rerun and rerun after editing one input, on the bundled cohort."""
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        config = yaml.safe_load((ROOT / "config.yaml").read_text(encoding="utf-8"))
+        inputs = {}
+        for source, spec in config["inputs"].items():
+            copy = work / "inputs" / Path(spec["path"]).name
+            copy.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(ROOT / spec["path"], copy)
+            inputs[source] = str(copy)
+        configfile = make_config(work, inputs, keep_exclusions=True)
+        cold, noop, edited = [], [], []
+        for _ in range(repeats):
+            clean(work)
+            cold.append(timed(snakemake_command(configfile)))
+            noop.append(timed(snakemake_command(configfile)))
+        for round_number in range(repeats):
+            edit_one_input(Path(inputs["rapid_review_register"]), round_number + 1)
+            edited.append(timed(snakemake_command(configfile)))
+        total_jobs = jobs_run(cold[0].output)
+        baseline = []
+        for _ in range(repeats):
+            clean(work)
+            baseline.append(
+                timed([sys.executable, "-m", "benchmarks.baseline", str(configfile), str(work)])
+            )
+    return {
+        "cold": median(cold),
+        "noop": median(noop),
+        "touch": median(edited),
+        "touch_jobs": jobs_run(median(edited).output),
+        "total_jobs": total_jobs,
+        "baseline": median(baseline),
+    }
+
+
+def scaled_inputs(n_sins: int, fmt: str) -> dict[str, str]:
+    """Generate (once, cached under benchmarks/.cache) the inputs of one scale."""
+    from benchmarks.scale import scaled_cohort, write_scaled
+
+    directory = CACHE / f"{fmt}_{n_sins}"
+    stamp = directory / ".complete"
+    sources = {
+        "csv": {
+            "sin_register": "sins.csv",
+            "rapid_review_register": "rapid_reviews.csv",
+            "reviews": "reviews.csv",
+            "children": "children.csv",
+        },
+        "xlsx": {
+            "sin_register": "sin_register.xlsx",
+            "rapid_review_register": "rapid_review_register.xlsx",
+            "reviews": "lcspr_coding_schedule.xlsx",
+            "children": "lcspr_coding_schedule.xlsx",
+        },
+    }[fmt]
+    if not stamp.exists():
+        write_scaled(scaled_cohort(n_sins), directory, fmt)
+        stamp.touch()
+    return {source: str(directory / name) for source, name in sources.items()}
+
+
+def bench_scale(n_sins: int, fmt: str, repeats: int) -> Timing:
+    """End-to-end cold run at one scale and format."""
+    inputs = scaled_inputs(n_sins, fmt)
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        configfile = make_config(work, inputs)
+        runs = []
+        for _ in range(repeats):
+            clean(work)
+            runs.append(timed(snakemake_command(configfile)))
+    return median(runs)
+
+
+def bench_readers(n_sins: int) -> dict:
+    """Seconds to read the largest SIN register with calamine and with openpyxl (one run each)."""
+    path = scaled_inputs(n_sins, "xlsx")["sin_register"]
+    code = (
+        "import sys, time, pandas as pd\n"
+        "t = time.perf_counter()\n"
+        "pd.read_excel(sys.argv[1], sheet_name='sins', engine=sys.argv[2], dtype=object)\n"
+        "print(time.perf_counter() - t)\n"
+    )
+    seconds = {}
+    for engine in ("calamine", "openpyxl"):
+        result = subprocess.run(
+            [sys.executable, "-c", code, path, engine], capture_output=True, text=True, check=True
+        )
+        seconds[engine] = float(result.stdout.strip())
+    return seconds
+
+
+def profile_baseline(n_sins: int, top: int = 12) -> str:
+    """Where the time goes: cProfile of the one-process baseline at one scale."""
+    from benchmarks.baseline import run_all_stages
+
+    inputs = scaled_inputs(n_sins, "xlsx")
+    with tempfile.TemporaryDirectory() as tmp:
+        configfile = make_config(Path(tmp), inputs)
+        profiler = cProfile.Profile()
+        profiler.enable()
+        run_all_stages(str(configfile), tmp)
+        profiler.disable()
+    text = io.StringIO()
+    stats = pstats.Stats(profiler, stream=text).sort_stats("cumulative")
+    stats.print_stats(top)
+    lines = [line for line in text.getvalue().splitlines() if line.strip()]
+    start = next(i for i, line in enumerate(lines) if "ncalls" in line)
+    return "\n".join(line.replace(str(ROOT) + "/", "") for line in lines[start:])
+
+
+def machine() -> str:
+    memory = ""
+    try:
+        with open("/proc/meminfo", encoding="utf-8") as handle:
+            kib = int(handle.readline().split()[1])
+        memory = f", {kib / 1024 / 1024:.0f} GiB memory"
+    except OSError:
+        pass
+    return (
+        f"{os.cpu_count()} cores{memory}, {platform.system()} {platform.machine()}, "
+        f"Python {platform.python_version()}"
+    )
+
+
+def write_report(results: dict, path: Path) -> None:
+    """Write docs/performance.md from the measured figures."""
+    bundled = results["bundled"]
+    cold, noop, touch, base = (
+        bundled["cold"],
+        bundled["noop"],
+        bundled["touch"],
+        bundled["baseline"],
+    )
+
+    def ok(flag: bool) -> str:
+        return "met" if flag else "**not met**"
+
+    lines = [
+        "# Performance",
+        "",
+        "Measured by `make bench` (`python -m benchmarks.run`); figures are the median of "
+        f"{results['repeats']} runs of a whole process, unless said otherwise.",
+        "",
+        f"Machine: {machine()}.",
+        "",
+        "## Bundled cohort",
+        "",
+        "| measure | seconds | target | |",
+        "|---|---|---|---|",
+        f"| cold full run (`snakemake --cores 2`, clean results/, {bundled['total_jobs']} jobs) "
+        f"| {cold.seconds:.2f} | < 15 | {ok(cold.seconds < 15)} |",
+        f"| no-op rerun | {noop.seconds:.2f} | < 2 | {ok(noop.seconds < 2)} |",
+        f"| rerun after re-saving the rapid review register ({bundled['touch_jobs']} of "
+        f"{bundled['total_jobs']} jobs rerun) | {touch.seconds:.2f} | | |",
+        "| the same work in one Python process (`benchmarks/baseline.py`) "
+        f"| {base.seconds:.2f} | | |",
+        f"| what the pipeline adds (cold run - baseline) | {cold.seconds - base.seconds:.2f} "
+        f"| <= 2 | {ok(cold.seconds - base.seconds <= 2)} |",
+        f"| ratio cold run / baseline | {cold.seconds / base.seconds:.2f} | | |",
+        "",
+        f"Peak memory of the cold run: {cold.peak_mib:.0f} MiB.",
+        "",
+    ]
+    if results.get("scales"):
+        lines += [
+            "## Scale",
+            "",
+            "Synthetic registers made by replicating the calibrated cohort "
+            "(`benchmarks/scale.py`): about 0.9 rapid reviews and 0.05 LCSPRs per SIN. "
+            "End-to-end cold run (`snakemake --cores 2`), "
+            f"median of {results['scale_repeats']} run(s).",
+            "",
+            "| SIN rows | format | seconds | peak MiB |",
+            "|---|---|---|---|",
+        ]
+        for (n, fmt), timing in sorted(results["scales"].items()):
+            lines.append(f"| {n:,} | {fmt} | {timing.seconds:.2f} | {timing.peak_mib:.0f} |")
+        largest = max(n for n, _ in results["scales"])
+        lines.append("")
+        for fmt in ("xlsx", "csv"):
+            big = results["scales"].get((largest, fmt))
+            small = results["scales"].get((largest // 10, fmt))
+            if big and small:
+                ratio = big.seconds / small.seconds
+                lines.append(
+                    f"- {fmt}: {largest // 10:,} -> {largest:,} rows took {ratio:.1f}x the time "
+                    f"(linear would be 10x: {ok(ratio <= 10)})."
+                )
+        if largest >= 1_000_000:
+            for fmt in ("xlsx", "csv"):
+                t = results["scales"].get((largest, fmt))
+                if t:
+                    lines.append(
+                        f"- {largest:,}-row {fmt} end to end: {t.seconds:.1f} s (target < 60: "
+                        f"{ok(t.seconds < 60)}), peak {t.peak_mib:.0f} MiB (target < 2048: "
+                        f"{ok(t.peak_mib < 2048)})."
+                    )
+        lines.append("")
+    if results.get("readers"):
+        readers = results["readers"]
+        lines += [
+            "## Reading the largest SIN register",
+            "",
+            f"`pandas.read_excel` of the {results['reader_rows']:,}-row xlsx, one run each: "
+            f"calamine {readers['calamine']:.1f} s, openpyxl {readers['openpyxl']:.1f} s "
+            f"(openpyxl / calamine = {readers['openpyxl'] / readers['calamine']:.1f}x).",
+            "",
+        ]
+    if results.get("profile"):
+        lines += [
+            "## Where the time goes",
+            "",
+            f"cProfile of the one-process baseline on the {results['profile_rows']:,}-row xlsx "
+            "inputs, by cumulative time:",
+            "",
+            "```",
+            results["profile"],
+            "```",
+            "",
+        ]
+    lines += [
+        "## Reproduce",
+        "",
+        "```sh",
+        "make bench                      # everything above (about 15-30 minutes)",
+        ".venv/bin/python -m benchmarks.run --quick   # smallest scale, one repeat",
+        "```",
+        "",
+        "Scaled inputs are cached in `benchmarks/.cache/` (git-ignored).",
+    ]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeats", type=int, default=3, help="runs per measure (median)")
+    parser.add_argument(
+        "--scales",
+        default=",".join(str(s) for s in SCALES),
+        help="SIN register sizes, comma separated",
+    )
+    parser.add_argument("--scale-repeats", type=int, default=1, help="runs per scale")
+    parser.add_argument("--out", default=str(ROOT / "docs" / "performance.md"))
+    parser.add_argument(
+        "--quick", action="store_true", help="smallest scale, one repeat (for tests)"
+    )
+    args = parser.parse_args(argv)
+    scales = [int(float(s)) for s in args.scales.split(",") if s]
+    repeats = args.repeats
+    if args.quick:
+        scales, repeats = scales[:1], 1
+    results = {"repeats": repeats, "scale_repeats": args.scale_repeats}
+    print("bundled cohort ...", flush=True)
+    results["bundled"] = bench_bundled(repeats)
+    results["scales"] = {}
+    for n in scales:
+        for fmt in ("xlsx", "csv"):
+            print(f"scale {n:,} {fmt} ...", flush=True)
+            results["scales"][(n, fmt)] = bench_scale(n, fmt, args.scale_repeats)
+    largest = max(scales)
+    print("readers ...", flush=True)
+    results["readers"], results["reader_rows"] = bench_readers(largest), largest
+    profile_rows = min(largest, 100_000)
+    print("profile ...", flush=True)
+    results["profile"], results["profile_rows"] = profile_baseline(profile_rows), profile_rows
+    write_report(results, Path(args.out))
+    print(f"wrote {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
