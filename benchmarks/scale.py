@@ -132,12 +132,34 @@ def write_scaled(
         by_file.setdefault(file_stem, []).append((sheet, key))
         paths[source] = str(directory / f"{file_stem}.xlsx")
     for file_stem, members in by_file.items():
-        with pd.ExcelWriter(
-            directory / f"{file_stem}.xlsx",
-            engine="xlsxwriter",
-            engine_kwargs={"options": {"constant_memory": True}},
-            datetime_format="yyyy-mm-dd",
-        ) as writer:
-            for sheet, key in members:
-                frames[key].to_excel(writer, sheet_name=sheet, index=False)
+        _write_xlsx_streaming(
+            directory / f"{file_stem}.xlsx", [(sheet, frames[key]) for sheet, key in members]
+        )
     return paths
+
+
+def _write_xlsx_streaming(path: Path, sheets: list[tuple[str, pd.DataFrame]]) -> None:
+    """Write large sheets row by row (xlsxwriter's constant-memory mode needs row order)."""
+    import xlsxwriter
+
+    book = xlsxwriter.Workbook(str(path), {"constant_memory": True})
+    date_format = book.add_format({"num_format": "yyyy-mm-dd"})
+    for name, frame in sheets:
+        sheet = book.add_worksheet(name)
+        sheet.write_row(0, 0, list(frame.columns))
+        is_date = [pd.api.types.is_datetime64_any_dtype(frame[c]) for c in frame.columns]
+        columns = [
+            frame[c].dt.to_pydatetime()
+            if date
+            else frame[c].astype(object).where(frame[c].notna(), None)
+            for c, date in zip(frame.columns, is_date)
+        ]
+        for row, values in enumerate(zip(*columns), start=1):
+            for col, value in enumerate(values):
+                if value is None or value is pd.NaT or (is_date[col] and pd.isna(value)):
+                    continue
+                if is_date[col]:
+                    sheet.write_datetime(row, col, value, date_format)
+                else:
+                    sheet.write(row, col, value)
+    book.close()
