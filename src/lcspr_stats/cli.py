@@ -22,6 +22,8 @@ PROG = "lcspr-stats"
 PROGRESS = re.compile(r"^(\d+) of (\d+) steps \(([\d.]+%)\) done")
 # A stage's own error message, as lcspr_stats.stages.as_script logs it.
 STAGE_ERROR = re.compile(r"^ERROR (.+)$")
+# The first line of an error Snakemake reports itself ("MissingInputException in rule ...").
+SNAKEMAKE_ERROR = re.compile(r"^\w*(Error|Exception)\b")
 RUN_LOG = "lcspr-stats-run.log"
 
 MAIN_EPILOG = """\
@@ -203,18 +205,18 @@ def cmd_validate(args: argparse.Namespace) -> int:
 # --- run -----------------------------------------------------------------------
 
 
-def _check_input_files(config: dict) -> None:
-    """Stop early, naming the file, if an input of any cohort does not exist."""
-    missing = []
-    for year in config["cohorts"]:
-        for source in cfg.SOURCES:
-            path = cfg.input_path(config, source, year)
-            if not Path(path).exists() and path not in missing:
-                missing.append(path)
+def _check_files_exist(config: dict, config_path: Path) -> None:
+    """Stop early, naming the file, if an input or reference file does not exist."""
+    paths = [
+        cfg.input_path(config, source, year) for year in config["cohorts"] for source in cfg.SOURCES
+    ] + list(config["reference"].values())
+    missing = list(dict.fromkeys(p for p in paths if not Path(p).is_file()))
+    if not missing:
+        return
+    hint = f"relative paths resolve against the config's folder, {config_path.parent}"
     if len(missing) == 1:
-        raise InputError("file not found", file=missing[0])
-    if missing:
-        raise InputError(f"{len(missing)} input files not found: " + ", ".join(missing))
+        raise InputError(f"file not found ({hint})", file=missing[0])
+    raise InputError(f"{len(missing)} files not found ({hint}): " + ", ".join(missing))
 
 
 def _resolve_profile(text: str) -> str:
@@ -261,6 +263,14 @@ def stream_snakemake(
         return process.wait()
 
 
+def snakemake_error(lines: list[str], most: int = 8) -> str:
+    """Snakemake's own error from the end of its output: from its first error line on."""
+    lines = [line for line in lines if line.strip()]
+    start = next((i for i, line in enumerate(lines) if SNAKEMAKE_ERROR.search(line)), None)
+    shown = lines[start : start + most] if start is not None else lines[-most:]
+    return "\n  ".join(line.strip() for line in shown) or "Snakemake failed"
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     """Run the workflow for every cohort of the config, showing progress."""
     from .check import check_cohorts_have_lcsprs
@@ -271,7 +281,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     root = project_root()
     folder = config_path.parent
     with _in_folder_of(config_path):
-        _check_input_files(config)
+        _check_files_exist(config, config_path)
         check_cohorts_have_lcsprs(config)
     command = [
         sys.executable,
@@ -303,7 +313,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     def on_line(line: str) -> None:
         tail.append(line)
-        del tail[:-20]
+        del tail[:-40]
         if args.verbose or args.dry_run:
             print(line)
         progress = PROGRESS.match(line.strip())
@@ -318,7 +328,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     status = stream_snakemake(command, folder, log_path, on_line)
     if status != 0:
-        for message in errors or [line for line in tail if line.strip()]:
+        for message in errors or [snakemake_error(tail)]:
             _error(message)
         _error(f"the run stopped (Snakemake exit status {status}); full log: {log_path}")
         return EXIT_PROBLEM
