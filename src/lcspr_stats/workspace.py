@@ -11,7 +11,7 @@ import yaml
 from . import config as cfg
 from .determinism import atomic_write_text
 from .errors import InputError
-from .templates import write_templates
+from .input_templates import write_templates
 
 # Files of a workspace, relative to its folder; {year} is the cohort year.
 INPUT_FILES = {
@@ -192,13 +192,20 @@ def init_workspace(
         "#   lcspr-stats run --config THIS_FILE\n"
     )
     text = render_config(base_text, workspace_values(year, base), header)
+    # The base's reference folders are copied whole (the SCR figures, their
+    # README and any other file the config names beside them), and every path
+    # into them is pointed at the workspace's reference/ folder.
+    folders = list(dict.fromkeys(str(Path(p).parent) for p in base["reference"].values()))
+    references = []
+    for folder in folders:
+        if folder not in ("", "."):
+            text = text.replace(f"{folder}/", f"{REFERENCE_DIR}/")
+        for source in sorted((base_path.parent / folder).glob("*")):
+            if source.is_file():
+                references.append((source, directory / REFERENCE_DIR / source.name))
     config = cfg.check_config(yaml.safe_load(text))
 
     config_path = directory / "config.yaml"
-    references = [
-        (base_path.parent / path, directory / REFERENCE_DIR / Path(path).name)
-        for path in base["reference"].values()
-    ]
     template_paths = sorted({directory / cfg.input_path(config, s, year) for s in cfg.SOURCES})
     targets = [config_path, *template_paths, *(target for _, target in references)]
     existing = [str(p) for p in targets if p.exists()]
@@ -208,9 +215,9 @@ def init_workspace(
             + ", ".join(existing),
             file=existing[0] if len(existing) == 1 else "",
         )
-    for source, _target in references:
-        if not source.is_file():
-            raise InputError("reference file not found", file=str(source))
+    for path in base["reference"].values():
+        if not (base_path.parent / path).is_file():
+            raise InputError("reference file not found", file=str(base_path.parent / path))
 
     atomic_write_text(config_path, text)
     written = [config_path, *write_templates(config, year, directory)]
@@ -218,9 +225,4 @@ def init_workspace(
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(source, target)
         written.append(target)
-    # The reference folder's README says where its figures come from.
-    readme = references[0][0].parent / "README.md" if references else None
-    if readme and readme.is_file() and not (directory / REFERENCE_DIR / "README.md").exists():
-        shutil.copyfile(readme, directory / REFERENCE_DIR / "README.md")
-        written.append(directory / REFERENCE_DIR / "README.md")
     return written

@@ -9,7 +9,7 @@ from openpyxl.utils import get_column_letter, range_boundaries
 
 from lcspr_stats.cli import main
 from lcspr_stats.config import check_config
-from lcspr_stats.templates import template_workbook
+from lcspr_stats.input_templates import template_workbook
 
 # The codebook list each coded column must offer, named here (not taken from
 # the code under test) so a wrong list in the template cannot pass.
