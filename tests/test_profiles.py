@@ -73,6 +73,6 @@ def test_workflow_dry_runs_on_slurm_with_the_profile(tmp_path):
     for rule in ("ingest", "derive", "tables", "trends"):
         assert f"rule {rule}:" in output
     # The per-rule resources reach the jobs SLURM would get.
-    assert "mem_mb=4000" in output and "runtime=20" in output  # ingest
+    assert "mem_mb=2000" in output and "runtime=20" in output  # ingest
     assert "mem_mb=1000" in output and "runtime=5" in output  # trends
     assert not (tmp_path / "results").exists()
