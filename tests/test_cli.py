@@ -212,3 +212,11 @@ def test_report_prints_the_html_path_or_says_there_is_none(tmp_path, capsys):
     (page.parent / "another.html").write_text("<html></html>")
     assert cli.main(["report", "--config", str(configfile)]) == 0
     assert capsys.readouterr().out.strip() == str(page)
+
+
+def test_run_shows_every_problem_of_a_message_listing_several(tmp_path, capsys):
+    configfile = tiny_config(tmp_path, strict=True)
+    assert cli.main(["run", "--config", str(configfile), "--cores", "1"]) == 1
+    err = capsys.readouterr().err
+    assert "lcspr-stats: error: strict mode: 1 data problem found:\n  " in err
+    assert "sheet 'rapid_reviews' row 5 column 'sin_id': a second rapid review" in err

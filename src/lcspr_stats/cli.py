@@ -309,7 +309,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     errors: list[str] = []
     tail: list[str] = []
-    state = {"up_to_date": False}
+    state = {"up_to_date": False, "in_error": False}
 
     def on_line(line: str) -> None:
         tail.append(line)
@@ -321,8 +321,15 @@ def cmd_run(args: argparse.Namespace) -> int:
             done, total, share = progress.groups()
             print(f"  {int(done):>3} of {total} steps done ({share})")
         stage = STAGE_ERROR.match(line.strip())
-        if stage and stage.group(1) not in errors:
-            errors.append(stage.group(1))
+        if stage:
+            state["in_error"] = stage.group(1) not in errors
+            if state["in_error"]:
+                errors.append(stage.group(1))
+        elif state["in_error"] and line.startswith("  "):
+            # A message listing several problems continues on indented lines.
+            errors[-1] += "\n" + line
+        else:
+            state["in_error"] = False
         if line.startswith("Nothing to be done"):
             state["up_to_date"] = True
 
