@@ -15,6 +15,7 @@ include: "workflow/rules/common.smk"
 include: "workflow/rules/ingest.smk"
 include: "workflow/rules/derive.smk"
 include: "workflow/rules/tables.smk"
+include: "workflow/rules/trends.smk"
 
 
 rule all:

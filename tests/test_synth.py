@@ -172,3 +172,77 @@ def test_a_profile_the_design_cannot_meet_fails_loudly(profile):
     changed["targets"]["n_published"] = 67
     with pytest.raises(synth.CalibrationError, match="n_published: expected 67, got 66"):
         synth.generate(changed, seed=2021)
+
+
+# --- other years ---------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def cohort_2022() -> dict[str, pd.DataFrame]:
+    return synth.generate_year(2022, seed=3)
+
+
+def test_another_year_is_a_cohort_of_that_year(cohort_2022):
+    reviews = cohort_2022["reviews"]
+    assert (reviews["date_submitted"].dt.year == 2022).all()
+    n = len(reviews)
+    assert 59 <= n <= 84
+    assert reviews["lcspr_id"].tolist() == [f"LCSPR-2022-{i:03d}" for i in range(1, n + 1)]
+    children = cohort_2022["children"]
+    assert set(children["lcspr_id"]) == set(reviews["lcspr_id"])
+    assert len(children) == reviews["n_children"].sum()
+    assert list(reviews.columns) == synth.REVIEW_COLUMNS
+    assert list(cohort_2022["sins"].columns) == synth.SIN_COLUMNS
+
+
+def test_another_year_has_registers_for_table_2(cohort_2022):
+    received = cohort_2022["rapid_reviews"]["rr_date"].dt.year.value_counts()
+    assert received[2021] > 300 and received[2022] > 300
+    # Every index child's rapid review precedes its LCSPR, as in the 2021 cohort.
+    index = cohort_2022["children"].query("is_index_child == 'yes'").dropna(subset=["sin_id"])
+    linked = index.join(cohort_2022["rapid_reviews"].set_index("sin_id"), on="sin_id")
+    linked = linked.join(cohort_2022["reviews"].set_index("lcspr_id"), on="lcspr_id")
+    assert (
+        linked["rr_date"].dropna() <= linked.loc[linked["rr_date"].notna(), "date_submitted"]
+    ).all()
+
+
+def test_another_year_depends_on_its_seed_only(cohort_2022):
+    again = synth.generate_year(2022, seed=3)
+    for key, frame in cohort_2022.items():
+        pd.testing.assert_frame_equal(frame, again[key])
+    other = synth.generate_year(2022, seed=4)
+    assert not other["reviews"].equals(cohort_2022["reviews"])
+
+
+def test_deriving_a_profile_moves_dates_and_leaves_the_calibrated_one_alone(profile):
+    before = copy.deepcopy(profile)
+    derived = synth.derive_profile(2024, seed=1, base=profile)
+    assert profile == before
+    assert derived["cohort_year"] == 2024
+    assert set(derived["targets"]["incident_year_counts"]) == {2020, 2021, 2022, 2023, 2024}
+    assert set(derived["targets"]["rapid_reviews_by_year"]) == {2023, 2024}
+    assert derived["rules"]["exclusions"]["incident_to_rr"] == ["LCSPR-2024-001"]
+    window = derived["design"]["timeline"]["special_cases"]["LCSPR-2024-001"]["rr_window"]
+    assert [str(d) for d in window] == ["2022-05-01", "2022-05-31"]
+
+
+def test_another_year_reads_cleanly_through_the_pipeline_checks(cohort_2022, tmp_path):
+    from conftest import load_default_config
+
+    from lcspr_stats.check import check_inputs
+    from lcspr_stats.config import check_config
+
+    synth.write_cohort(cohort_2022, tmp_path)
+    config = check_config(load_default_config())
+    config["exclusions"] = []
+    for source, name in (
+        ("sin_register", "sin_register.xlsx"),
+        ("rapid_review_register", "rapid_review_register.xlsx"),
+        ("reviews", "lcspr_coding_schedule.xlsx"),
+        ("children", "lcspr_coding_schedule.xlsx"),
+    ):
+        config["inputs"][source]["path"] = str(tmp_path / name)
+    result = check_inputs(config, 2022)
+    assert len(result.cohort.lcsprs) == len(cohort_2022["reviews"])
+    assert result.quality.empty, result.quality.head().to_string()

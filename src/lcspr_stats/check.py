@@ -122,3 +122,45 @@ def check_inputs(config: dict, year: int) -> InputCheck:
     found = [p for p in problems if len(p)]
     quality = pd.concat(found, ignore_index=True) if found else quality_frame()
     return InputCheck(year=year, frames=frames, info=info, cohort=cohort, quality=quality)
+
+
+def check_cohorts_have_lcsprs(config: dict) -> None:
+    """Stop before anything runs if a cohort year has no LCSPR submitted in it.
+
+    Reads only the coding schedule's ``reviews`` sheet of each cohort. A sheet
+    that cannot be read is passed over here: the full check (or the run's
+    first job) names that problem with its file, sheet and column.
+
+    Parameters
+    ----------
+    config : dict
+        A validated config; ``cohorts`` lists the years.
+
+    Raises
+    ------
+    InputError
+        Naming every cohort year without LCSPRs, with the file and sheet read.
+    """
+    empty = []
+    for year in (int(y) for y in config["cohorts"]):
+        try:
+            reviews, _quality, info = read_and_clean(config, "reviews", year)
+        except InputError:
+            continue
+        if not (reviews["date_submitted"].dt.year == year).any():
+            empty.append(
+                InputError(
+                    f"no LCSPR was submitted in {year}, so cohort {year} would have no "
+                    f"tables; remove {year} from 'cohorts' in the config, or check the "
+                    "file and its dates",
+                    file=info.file,
+                    sheet=info.sheet,
+                    column="date_submitted",
+                ).render()
+            )
+    if len(empty) == 1:
+        raise InputError(empty[0])
+    if empty:
+        raise InputError(
+            f"{len(empty)} cohorts have no LCSPRs:\n" + "\n".join(f"  {m}" for m in empty)
+        )

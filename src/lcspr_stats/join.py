@@ -72,6 +72,16 @@ def _recon(info: SourceInfo, source: str, status: str, reason: str, rows: int) -
     }
 
 
+def _lookup(keys: pd.Series, values: pd.Series) -> pd.Series:
+    """``keys.map(values)``, also when ``values`` is empty (a blank register).
+
+    pandas cannot map through an empty Series of dates, so that case is all missing.
+    """
+    if values.empty:
+        return pd.Series(index=keys.index, dtype=values.dtype)
+    return keys.map(values)
+
+
 def link_cohort(
     year: int,
     reviews: pd.DataFrame,
@@ -272,11 +282,11 @@ def link_cohort(
     for flag in ("sex_from_sin", "age_from_sin", "ethnicity_from_sin"):
         lcsprs[flag] = lcsprs[flag].fillna(False).astype(bool)
     lcsprs["age_years"] = lcsprs["age_years"].astype("Int64")
-    lcsprs["incident_date"] = (
-        lcsprs["sin_id"].map(sin_attrs["incident_date"]).astype("datetime64[ns]")
+    lcsprs["incident_date"] = _lookup(lcsprs["sin_id"], sin_attrs["incident_date"]).astype(
+        "datetime64[ns]"
     )
     lcsprs["rr_id"] = lcsprs["sin_id"].map(rr_by_sin["rr_id"])
-    lcsprs["rr_date"] = lcsprs["sin_id"].map(rr_by_sin["rr_date"]).astype("datetime64[ns]")
+    lcsprs["rr_date"] = _lookup(lcsprs["sin_id"], rr_by_sin["rr_date"]).astype("datetime64[ns]")
     rr_rows = lcsprs["sin_id"].map(rr_by_sin["source_row"])
 
     # Dates out of order: the duration that needs them is left out.

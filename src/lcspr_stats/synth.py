@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import copy
+import datetime as dt
 import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
@@ -347,6 +349,155 @@ def check_calibration(frames: Mapping[str, pd.DataFrame], profile: dict) -> dict
     if problems:
         raise CalibrationError("synthetic cohort misses its profile:\n- " + "\n- ".join(problems))
     return figures
+
+
+# --------------------------------------------------------------------------
+# Other years: plausible cohorts derived from the calibrated one
+# --------------------------------------------------------------------------
+
+CALIBRATED_PROFILE = "2021"
+# Share of the derived cohort's LCSPRs kept (drawn from the seed between these),
+# so each year's cohort differs in size and make-up.
+KEEP_SHARE = (0.7, 1.0)
+# Each year's national rapid review counts are scaled by a factor in this range.
+NATIONAL_SCALE = (0.85, 1.15)
+
+
+def derive_profile(year: int, seed: int, base: Mapping | None = None) -> dict:
+    """A plausible profile for cohort ``year``, derived from the calibrated 2021 one.
+
+    Every date and year of the base profile moves by whole years to ``year``
+    (the named special cases' LCSPR ids with them), and each year's national
+    counts of rapid reviews received, commissioned and pending are scaled by
+    a factor drawn from ``seed``. The profile stays consistent, so
+    :func:`generate` still checks every target after building the cohort.
+
+    Parameters
+    ----------
+    year : int
+        The cohort year (calendar year of ``date_submitted``).
+    seed : int
+        Seed of the draws.
+    base : mapping, optional
+        The profile to start from (default: the calibrated 2021 profile).
+
+    Returns
+    -------
+    dict
+        A new profile; ``base`` is not changed.
+    """
+    profile = copy.deepcopy(dict(base) if base is not None else load_profile(CALIBRATED_PROFILE))
+    old_year, year = int(profile["cohort_year"]), int(year)
+    delta = year - old_year
+    rng = np.random.default_rng([int(seed), year])
+
+    def shift_keys(counts: Mapping) -> dict:
+        return {int(y) + delta: v for y, v in counts.items()}
+
+    def rename(case):
+        match = LCSPR_ID.match(str(case)) if case else None
+        return f"LCSPR-{year}-{match.group(2)}" if match else case
+
+    profile["name"] = f"derived-{year}"
+    profile["cohort_year"] = year
+    targets, rules, design = profile["targets"], profile["rules"], profile["design"]
+    targets["incident_year_counts"] = shift_keys(targets["incident_year_counts"])
+    rules["exclusions"] = {
+        statistic: [rename(case) for case in cases]
+        for statistic, cases in rules["exclusions"].items()
+    }
+    for key in ("first_year", "last_year"):
+        rules["bank_holidays"][key] = int(rules["bank_holidays"][key]) + delta
+    for stratum in design["strata"]:
+        if "case" in stratum:
+            stratum["case"] = rename(stratum["case"])
+
+    timeline = design["timeline"]
+    timeline["rr_register_start"] = _shift_date(timeline["rr_register_start"], delta)
+    timeline["no_rr_incident_years"] = shift_keys(timeline["no_rr_incident_years"])
+    specials = {}
+    for case, spec in timeline["special_cases"].items():
+        spec = dict(spec)
+        spec["incident_year"] = int(spec["incident_year"]) + delta
+        if "rr_window" in spec:
+            spec["rr_window"] = [_shift_date(d, delta) for d in spec["rr_window"]]
+        specials[rename(case)] = spec
+    timeline["special_cases"] = specials
+
+    national = design["national"]
+    national["pending_from"] = _shift_date(national["pending_from"], delta)
+    national["sins_without_rr_window"] = [
+        _shift_date(d, delta) for d in national["sins_without_rr_window"]
+    ]
+    by_year = {}
+    for rr_year, spec in shift_keys(national["rapid_reviews_by_year"]).items():
+        scale = rng.uniform(*NATIONAL_SCALE)
+        scaled = {key: int(round(int(value) * scale)) for key, value in spec.items()}
+        by_year[rr_year] = scaled
+    national["rapid_reviews_by_year"] = by_year
+    targets["rapid_reviews_by_year"] = {
+        int(y) + delta: {
+            key: value
+            for key, value in by_year[int(y) + delta].items()
+            if key in ("received", "commissioned")
+        }
+        for y in targets["rapid_reviews_by_year"]
+    }
+    return profile
+
+
+def generate_year(year: int, seed: int) -> dict[str, pd.DataFrame]:
+    """A plausible synthetic cohort of LCSPRs submitted in ``year``, for training.
+
+    Not calibrated to any published figure: the cohort is built from
+    :func:`derive_profile` and then a share of its LCSPRs (drawn from
+    ``seed``) is kept, renumbered ``LCSPR-<year>-001`` onwards. The national
+    registers keep every SIN and rapid review, as a real register would hold
+    those whose LCSPR is not yet submitted, and cover the years of Table 2.
+    For the calibrated 2021 cohort use ``generate(load_profile("2021"), seed)``.
+
+    Parameters
+    ----------
+    year : int
+        The cohort year.
+    seed : int
+        Seed of every draw; the same year and seed give the same frames.
+
+    Returns
+    -------
+    dict of str to pandas.DataFrame
+        ``sins``, ``rapid_reviews``, ``reviews`` and ``children``, as :func:`generate`.
+
+    Raises
+    ------
+    CalibrationError
+        The cohort breaks a rule of the data contract (ids, links, date order).
+    """
+    profile = derive_profile(year, seed)
+    frames = generate(profile, seed=seed)
+    rng = np.random.default_rng([int(seed), int(year), 1])
+    reviews = frames["reviews"]
+    n = len(reviews)
+    n_keep = int(rng.integers(round(KEEP_SHARE[0] * n), round(KEEP_SHARE[1] * n) + 1))
+    kept = reviews.iloc[np.sort(rng.choice(n, size=n_keep, replace=False))].reset_index(drop=True)
+    new_id = {old: f"LCSPR-{int(year)}-{i:03d}" for i, old in enumerate(kept["lcspr_id"], 1)}
+    kept["lcspr_id"] = kept["lcspr_id"].map(new_id)
+    children = frames["children"]
+    children = children.loc[children["lcspr_id"].isin(list(new_id))].reset_index(drop=True)
+    children["lcspr_id"] = children["lcspr_id"].map(new_id)
+    cohort = {**frames, "reviews": kept, "children": children}
+    problems = _consistency_problems(cohort, profile)
+    if problems:
+        raise CalibrationError(
+            f"synthetic {year} cohort breaks the contract:\n- " + "\n- ".join(problems)
+        )
+    return cohort
+
+
+def _shift_date(value, years: int) -> dt.date:
+    """A date (or ISO text) moved by whole years (29 February becomes 28)."""
+    day = pd.Timestamp(value)
+    return (day + pd.DateOffset(years=int(years))).date()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -852,7 +1003,7 @@ def _build_children_and_sins(
             n_sin = int(others.get("with_sin", 0))
             n_rr = int(others.get("with_rr", 0))
             for j, i in enumerate(rng.choice(len(children), size=n_sin, replace=False)):
-                lo = _day("2019-01-01")
+                lo = _jan1(int(profile["cohort_year"]) - 2)
                 hi = row["submitted"] - 200 * DAY
                 incident, notification, rr_date = own_incident(row, lo, hi)
                 add_sin(

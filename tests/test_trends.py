@@ -1,0 +1,123 @@
+"""Headline figures across cohorts and SCR periods (results/trends/)."""
+
+from __future__ import annotations
+
+import copy
+
+import pandas as pd
+import published_2021 as published
+import pytest
+from conftest import ROOT, config_into, load_default_config, run_snakemake
+
+from lcspr_stats.check import check_cohorts_have_lcsprs
+from lcspr_stats.config import check_config
+from lcspr_stats.errors import InputError
+from lcspr_stats.trends import figure_bytes, periods_frame, trends_chart, trends_table
+
+BANDS = load_default_config()["codebook"]["age_bands"]
+
+
+@pytest.fixture(scope="module")
+def reference():
+    folder = ROOT / "data" / "reference"
+    return {
+        "ages": pd.read_csv(folder / "scr_age_bands.csv"),
+        "harm": pd.read_csv(folder / "scr_death_serious_harm.csv"),
+        "periods": pd.read_csv(folder / "scr_periods.csv"),
+    }
+
+
+@pytest.fixture(scope="module")
+def bundled_trends(bundled_run) -> pd.DataFrame:
+    """The trends table of the bundled run (one cohort, 2021)."""
+    path = bundled_run.parent / "trends" / "trends.csv"
+    return pd.read_csv(path, keep_default_na=False, dtype=str).set_index(["measure", "category"])
+
+
+def test_bundled_trends_hold_the_published_2021_figures(bundled_trends):
+    column = bundled_trends["lcspr_2021"]
+    assert column[("n_reviews", "")] == str(published.N_LCSPRS)
+    assert column[("n_deaths", "")] == str(published.N_DEATHS)
+    assert column[("pct_deaths", "")] == str(published.PCT_DEATHS)
+    assert column[("pct_serious_harm", "")] == str(published.PCT_SERIOUS_HARM)
+    assert column[("n_age_known", "")] == str(published.N_INDEX_CHILDREN)
+    for band, (n, pct) in published.AGE_BANDS.items():
+        assert column[("n_age_band", band)] == str(n)
+        assert column[("pct_age_band", band)] == str(pct)
+    assert float(column[("median_incident_to_rr_weeks", "")]) == 3.0
+    assert float(column[("median_rr_to_lcspr_weeks", "")]) == 58.0
+
+
+def test_bundled_trends_hold_the_published_scr_figures(bundled_trends):
+    for period, (total, bands) in published.SCR_AGES.items():
+        assert bundled_trends.loc[("n_age_known", ""), period] == str(total)
+        for band, (n, pct) in zip(published.AGE_BANDS, bands):
+            assert bundled_trends.loc[("n_age_band", band), period] == str(n)
+            assert bundled_trends.loc[("pct_age_band", band), period] == str(pct)
+    # Deaths were not counted in the SCR reviews, only their share: blank, not zero.
+    assert bundled_trends.loc[("n_deaths", ""), "scr_2005_07"] == ""
+    assert bundled_trends.loc[("pct_deaths", ""), "scr_2005_07"] == "65"
+    assert bundled_trends.loc[("median_rr_to_lcspr_weeks", ""), "scr_2017_19"] == ""
+
+
+def test_bundled_trends_chart_is_written(bundled_run):
+    folder = bundled_run.parent / "trends"
+    assert (folder / "trends.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    svg = (folder / "trends.svg").read_text()
+    assert svg.startswith("<?xml") and "<dc:date>" not in svg and "Matplotlib v" not in svg
+
+
+def two_cohorts(key_figures: dict) -> list[dict]:
+    later = copy.deepcopy(key_figures)
+    later.update(cohort_year=2022, n_lcsprs=50, n_deaths=25, pct_deaths=50, n_age_known=40)
+    later["age_band_counts"] = {"Under 1": 10, "1-5": 10, "6-10": 5, "11-15": 5, "16+": 10}
+    later["rr_to_lcspr_weeks"] = dict(later["rr_to_lcspr_weeks"], median=40.5)
+    return [key_figures, later]
+
+
+def test_cohorts_sit_side_by_side_in_year_order(key_figures, reference):
+    figures = two_cohorts(key_figures)
+    table = trends_table(
+        figures, reference["ages"], reference["harm"], reference["periods"], BANDS
+    ).set_index(["measure", "category"])
+    assert list(table.columns)[-2:] == ["lcspr_2021", "lcspr_2022"]
+    assert table.loc[("n_reviews", ""), "lcspr_2022"] == 50
+    assert table.loc[("pct_age_band", "Under 1"), "lcspr_2022"] == 25  # 10 of 40
+    assert table.loc[("pct_age_band", "16+"), "lcspr_2022"] == 25
+    assert table.loc[("median_rr_to_lcspr_weeks", ""), "lcspr_2022"] == 40.5
+    # Whole numbers stay whole (no "84.0" in the CSV).
+    assert table.loc[("n_reviews", ""), "lcspr_2021"] == 84
+    assert isinstance(table.loc[("n_reviews", ""), "lcspr_2021"], int)
+
+
+def test_chart_bytes_are_the_same_every_time(key_figures, reference):
+    figures = two_cohorts(key_figures)
+    table = trends_table(figures, reference["ages"], reference["harm"], reference["periods"], BANDS)
+    periods = periods_frame(reference["periods"], figures)
+    first = trends_chart(table, periods, BANDS)
+    second = trends_chart(table, periods, BANDS)
+    for fmt in ("png", "svg"):
+        assert figure_bytes(first, fmt) == figure_bytes(second, fmt)
+
+
+def test_a_cohort_without_lcsprs_is_named_before_anything_runs():
+    config = check_config(load_default_config())
+    check_cohorts_have_lcsprs(config)  # 2021 has its 84
+    config["cohorts"] = [2019, 2020, 2021]
+    with pytest.raises(InputError) as error:
+        check_cohorts_have_lcsprs(config)
+    message = str(error.value)
+    assert message.startswith("2 cohorts have no LCSPRs")
+    assert "sheet 'reviews', column 'date_submitted': no LCSPR was submitted in 2019" in message
+    assert "no LCSPR was submitted in 2020" in message and "in 2021" not in message
+
+
+def test_snakemake_itself_stops_at_the_start_on_a_cohort_without_lcsprs(tmp_path):
+    config = load_default_config()
+    config["cohorts"] = [2020, 2021]
+    result = run_snakemake(config_into(tmp_path, config), "--dry-run")
+    assert result.returncode != 0
+    output = result.stdout + result.stderr
+    assert "column 'date_submitted': no LCSPR was submitted in 2020" in output
+    assert "Building DAG of jobs" not in output, "stopped before any job was planned"
+    assert not (tmp_path / "results").exists()
