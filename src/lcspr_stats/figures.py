@@ -92,17 +92,19 @@ def _figure(title: str, source: str, subtitle: str = ""):
         ha="left",
         va="top",
     )
-    if subtitle:
+    lines = textwrap.wrap(subtitle, 100)
+    if lines:
         figure.text(
             0.01,
             0.915,
-            "\n".join(textwrap.wrap(subtitle, 100)),
+            "\n".join(lines),
             fontsize=11,
             color=GREY,
             ha="left",
             va="top",
         )
-    figure.subplots_adjust(top=0.80 if subtitle else 0.86)
+    # Room under the title for as many subtitle lines as there are.
+    figure.subplots_adjust(top=0.87 - 0.04 * len(lines))
     figure.text(
         0.01,
         0.005,
@@ -123,7 +125,7 @@ def _whole_numbers(axis) -> None:
     """Counts: ticks at whole numbers only."""
     from matplotlib.ticker import MaxNLocator
 
-    axis.set_major_locator(MaxNLocator(integer=True))
+    axis.set_major_locator(MaxNLocator(integer=True, steps=[1, 2, 5, 10]))
 
 
 def _table(tables: dict[str, ReleaseTable], name: str) -> pd.DataFrame:
@@ -182,17 +184,19 @@ def age_by_period(tables, labels: Labels, year: int, source: str, settings: dict
             )
             axes.plot(cohort, [values[i] for i in cohort], color=colour, marker="o", markersize=7)
         ends.append(float(values[-1]))
-        texts.append((labels.value("table4_age", "age_band", row["age_band"]), colour))
+        texts.append(labels.value("table4_age", "age_band", row["age_band"]))
     top = max(float(body[[f"{p}_pct" for p in prefixes]].max().max()), 10)
     axes.set_ylim(0, top * 1.12)
-    for y, (text, colour), value in zip(_spread(ends, top * 0.065), texts, ends):
+    for y, text, value in zip(_spread(ends, top * 0.065), texts, ends):
         axes.annotate(
             f"{text}: {value:.0f}%",
             xy=(x[-1], value),
             xytext=(x[-1] + 0.18, y),
             va="center",
             fontsize=11,
-            color=colour,
+            # Dark text: the lighter palette colours fail contrast as text; the
+            # label sits at its line's end marker, which carries the colour.
+            color=TEXT,
             fontweight="bold",
             annotation_clip=False,
         )
@@ -372,8 +376,7 @@ def weeks_incident_to_rapid_review(
         # Five working days make a week without bank holidays.
         (days / 5, f"Expected: {days} working days (about {days / 5:g} weeks)"),
         source,
-        "Number of LCSPRs by completed weeks from the incident to the rapid review "
-        "({n} LCSPRs with both dates).",
+        "LCSPRs by weeks from incident to rapid review ({n} with both dates).",
     )
 
 
@@ -390,8 +393,7 @@ def weeks_rapid_review_to_lcspr(
         "Weeks from rapid review to LCSPR",
         (weeks, f"Requirement: {weeks:g} weeks"),
         source,
-        "Number of LCSPRs by weeks from the rapid review to the LCSPR ({n} LCSPRs with "
-        "both dates).",
+        "LCSPRs by weeks from rapid review to LCSPR ({n} with both dates).",
     )
 
 

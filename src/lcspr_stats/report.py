@@ -26,24 +26,32 @@ class ChartFile:
     svg_file: str
 
 
-def cell(value: object) -> str:
-    """A table cell as text: whole numbers without ``.0``, others as written."""
+def cell(value: object, decimals: int | None = None) -> str:
+    """A table cell as text: whole numbers without ``.0``, others as written.
+
+    ``decimals`` fixes the decimal places (interval bounds: 50.0, not 50).
+    """
     if isinstance(value, float):
+        if decimals is not None:
+            return f"{value:.{decimals}f}"
         return f"{int(value)}" if value.is_integer() else f"{value:g}"
     return str(value)
 
 
-def html_table(frame: pd.DataFrame) -> dict:
+def html_table(frame: pd.DataFrame, fixed: dict | None = None) -> dict:
     """Headings, rows (as text) and alignment of a frame, for the template.
 
     A column of numbers (and shorthand symbols) is right-aligned so digits
     line up; a column of text is left-aligned.
     """
     numeric = numeric_columns(frame)
+    places = [(fixed or {}).get(column) for column in frame.columns]
     return {
         "headings": [str(c) for c in frame.columns],
         "numeric": numeric,
-        "rows": [[cell(v) for v in row] for row in frame.itertuples(index=False)],
+        "rows": [
+            [cell(v, d) for v, d in zip(row, places)] for row in frame.itertuples(index=False)
+        ],
     }
 
 
@@ -64,6 +72,7 @@ def report_context(
     workbook_file: str,
 ) -> dict:
     """Everything the report template shows, as plain text and numbers."""
+    interval_decimals = int((key_figures.get("uncertainty") or {}).get("interval_decimals", 1))
     shown_tables = []
     for table, (sheet, title) in zip(tables, numbered_titles(tables)):
         presented = present(table, labels)
@@ -74,7 +83,10 @@ def report_context(
                 "title": title,
                 "notes": table.notes,
                 "symbols": [SYMBOLS[s] for s in presented.symbols],
-                **html_table(presented.frame),
+                **html_table(
+                    presented.frame,
+                    {h: interval_decimals for h in presented.interval_columns},
+                ),
             }
         )
     year = key_figures["cohort_year"]

@@ -131,6 +131,7 @@ def summary_context(key_figures: dict, config: dict) -> dict:
         "age_groups": largest_age_groups(kf, config["codebook"]["age_bands"]),
         "r2l": {
             "n": r2l.get("n", 0),
+            "lcsprs": plural(r2l.get("n", 0), "LCSPR"),
             "median": number(r2l.get("median")),
             "max": number(r2l.get("max")),
             "max_years": over_years(r2l["max"]) if r2l.get("max") is not None else None,
@@ -138,6 +139,7 @@ def summary_context(key_figures: dict, config: dict) -> dict:
         },
         "i2r": {
             "n": i2r.get("n", 0),
+            "lcsprs": plural(i2r.get("n", 0), "LCSPR"),
             "median": number(i2r.get("median")),
             "ci": interval(kf.get("incident_to_rr_weeks_median_ci"), "weeks"),
         },
@@ -149,6 +151,8 @@ def summary_context(key_figures: dict, config: dict) -> dict:
         "pct_within_15": kf.get("pct_rr_within_15_working_days"),
         "n_subsample": kf.get("n_subsample", 0),
         "n_race_subsample": kf.get("n_race_subsample", 0),
+        "subsample_cases": plural(kf.get("n_subsample", 0), "case"),
+        "race_subsample_cases": plural(kf.get("n_race_subsample", 0), "case"),
         "level": f"{100 * float(ci['confidence_level']):g}%",
         "ci": {
             "deaths": interval(kf.get("pct_deaths_ci")),

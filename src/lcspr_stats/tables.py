@@ -1155,6 +1155,7 @@ def uncertainty_figures(
         "uncertainty": {
             "confidence_level": ci["confidence_level"],
             "interval_method": "Wilson score",
+            "interval_decimals": ci["interval_decimals"],
             "median_interval_method": "percentile bootstrap",
             "bootstrap_resamples": ci["bootstrap_resamples"],
             "seed": ci["seed"],
