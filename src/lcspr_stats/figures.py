@@ -187,7 +187,7 @@ def age_by_period(tables, labels: Labels, year: int, source: str, settings: dict
         texts.append(labels.value("table4_age", "age_band", row["age_band"]))
     top = max(float(body[[f"{p}_pct" for p in prefixes]].max().max()), 10)
     axes.set_ylim(0, top * 1.12)
-    for y, text, value in zip(_spread(ends, top * 0.065), texts, ends):
+    for y, text, value in zip(_spread(ends, top * 0.075), texts, ends):
         axes.annotate(
             f"{text}: {value:.0f}%",
             xy=(x[-1], value),
@@ -213,9 +213,10 @@ def age_by_period(tables, labels: Labels, year: int, source: str, settings: dict
         band = labels.value("table4_age", "age_band", row["age_band"])
         lines.append(f"{band}: {', '.join(values[:-1])}, then {values[-1]} in the {year} LCSPRs")
     alt = (
-        f"Line chart of the percentage of index children in each age band, for "
-        f"{len(prefixes) - 1} periodic reviews of SCRs ({period_names[0]} to "
-        f"{period_names[-2]}) and the {year} LCSPRs. " + "; ".join(lines) + "."
+        f"Line chart of the percentage of index children in each age band, from "
+        f"{period_names[0]} to {period_names[-2]} and in the {year} LCSPRs. "
+        + "; ".join(lines)
+        + "."
     )
     return Chart("age_by_period", title, alt, "table4_age", figure)
 
@@ -340,6 +341,8 @@ def _duration_chart(
             va="top",
             fontsize=11,
             color=TEXT,
+            # A white box keeps the label readable where it crosses the other line.
+            bbox={"facecolor": "white", "edgecolor": "none", "pad": 1.5},
         )
     axes.set_xlim(0, float(bins["weeks_to"].max()) if len(bins) else 1)
     axes.set_xlabel(xlabel)
