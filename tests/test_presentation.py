@@ -6,6 +6,7 @@ import pandas as pd
 import pytest
 from conftest import ROOT
 
+from lcspr_stats.errors import InputError
 from lcspr_stats.presentation import (
     NOT_APPLICABLE,
     NOT_AVAILABLE,
@@ -14,6 +15,7 @@ from lcspr_stats.presentation import (
     numeric_columns,
     present,
 )
+from lcspr_stats.publish import labels_path, read_labels
 from lcspr_stats.workbook import numbered_titles
 
 PERIODS = pd.DataFrame(
@@ -86,3 +88,23 @@ def test_sheets_are_numbered_on_from_the_reports_tables():
         ("Table_2", "Table 2: Second"),
         ("Table_3", "Table 3: Types of review"),
     ]
+
+
+def test_labels_file_defaults_to_the_one_beside_the_scr_periods(tmp_path):
+    periods = tmp_path / "reference" / "scr_periods.csv"
+    periods.parent.mkdir()
+    PERIODS.assign(note="").to_csv(periods, index=False)
+    config = {"reference": {"scr_periods": str(periods)}, "release": {"labels": None}}
+    # None beside the periods: headings fall back to the column names.
+    assert labels_path(config) is None
+    labels = read_labels(config, 2021)
+    assert labels.heading("table4_age", "lcspr_2021_n") == "LCSPRs 2021: n"
+    assert labels.heading("any", "year_received") == "Year received"
+    (periods.parent / "output_labels.csv").write_text(
+        "table,column,value,label\n,n,,Number\n", encoding="utf-8"
+    )
+    assert labels_path(config) == str(periods.parent / "output_labels.csv")
+    assert read_labels(config, 2021).heading("x", "lcspr_2021_n") == "LCSPRs 2021: number"
+    config["release"]["labels"] = str(tmp_path / "missing.csv")
+    with pytest.raises(InputError, match="labels file not found"):
+        read_labels(config, 2021)

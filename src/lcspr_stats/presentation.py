@@ -133,7 +133,7 @@ def load_labels(labels: pd.DataFrame, periods: pd.DataFrame, year: int, level: f
     level : float
         Confidence level of the intervals.
     """
-    labels = labels.fillna("").astype(str)
+    labels = labels.astype(object).fillna("").astype(str)
     headings = {
         (r.table, r.column): r.label for r in labels.itertuples() if r.value == "" and r.column
     }

@@ -48,15 +48,36 @@ def read_key_figures(path: str | Path) -> dict:
     return json.loads(Path(path).read_text(encoding="utf-8"))
 
 
+LABELS_FILE = "output_labels.csv"
+
+
+def labels_path(config: dict) -> str | None:
+    """The labels file of a run: ``release.labels``, else the one beside the SCR periods.
+
+    Returns None when the config names none and there is none beside
+    ``reference.scr_periods`` (a workspace with its own reference folder may
+    not have copied it): headings then fall back to the column names.
+    """
+    named = (config.get("release") or {}).get("labels")
+    if named:
+        return str(named)
+    beside = Path(config["reference"]["scr_periods"]).parent / LABELS_FILE
+    return str(beside) if beside.is_file() else None
+
+
 def read_labels(config: dict, year: int) -> Labels:
     """The labels file and SCR periods named in the config, as :class:`Labels`."""
-    release = config.get("release") or {}
-    path = release.get("labels", "data/reference/output_labels.csv")
-    if not Path(path).exists():
+    path = labels_path(config)
+    if path is None:
+        log.warning("no %s beside the SCR reference files: headings are column names", LABELS_FILE)
+        labels = pd.DataFrame(columns=["table", "column", "value", "label"])
+    elif not Path(path).is_file():
         raise InputError("labels file not found (release.labels in the config)", file=path)
+    else:
+        labels = read_csv(path)
     periods = read_csv(config["reference"]["scr_periods"])
     level = uncertainty.settings(config)["confidence_level"]
-    return load_labels(read_csv(path), periods, year, level)
+    return load_labels(labels, periods, year, level)
 
 
 def run_workbook(

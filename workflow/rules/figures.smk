@@ -1,9 +1,13 @@
 # Release, charts: every chart of a cohort as PNG and SVG, with its alt text
 # (figures.csv), drawn from the written tables.
 from lcspr_stats.figures import FIGURES
+from lcspr_stats.publish import labels_path
 
-# The labels file and SCR periods every release output reads.
-RELEASE_LABELS = [config["release"]["labels"], config["reference"]["scr_periods"]]
+# The SCR periods and the labels file (if any) every release output reads.
+RELEASE_LABELS = [
+    config["reference"]["scr_periods"],
+    *filter(None, [labels_path(config)]),
+]
 
 
 rule figures:
