@@ -42,6 +42,13 @@ def test_another_cohort_and_year_by_config_alone(tmp_path):
     assert figures["n_lcsprs"] == 4
     assert figures["incident_year_counts"] == {"2021": 2}
     assert figures["rr_received_by_year"] == {"2021": 2, "2022": 1}
+    # The release outputs are made for any year, from that year's figures.
+    results = tmp_path / "results" / "2022"
+    assert (results / "lcspr_tables_2022.xlsx").stat().st_size > 0
+    assert (results / "figures" / "age_by_period.png").stat().st_size > 0
+    summary = (results / "summary.md").read_text(encoding="utf-8")
+    assert "There were 4 LCSPRs in total" in summary and "calendar year 2022" in summary
+    assert "LCSPRs submitted in 2022" in (results / "report.html").read_text(encoding="utf-8")
 
 
 def test_missing_column_stops_with_a_clear_message_and_no_results(tmp_path):

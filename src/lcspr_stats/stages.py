@@ -159,8 +159,13 @@ def run_tables(
     key_figures_out: str,
     notes_out: str,
     reference_checks_out: str,
+    contents_out: str | None = None,
 ) -> None:
-    """Make every table of a cohort, write them as CSVs, and write the key figures."""
+    """Make every table of a cohort, write them as CSVs, and write the key figures.
+
+    ``contents_out``, if given, receives the list of tables in report order
+    with their titles (the workbook, charts and HTML report read it).
+    """
     lcsprs = pd.read_pickle(lcsprs_in)
     rapid_reviews = pd.read_pickle(rapid_reviews_in)
     reference = config["reference"]
@@ -188,6 +193,11 @@ def run_tables(
         columns=["table", "title", "note_number", "note"],
     )
     write_csv(notes, notes_out)
+    if contents_out:
+        contents = pd.DataFrame(
+            [{"table": t.name, "title": t.title} for t in tables], columns=["table", "title"]
+        )
+        write_csv(contents, contents_out)
     checks = reference_checks(ages, config.get("percent_rounding", "half_up"))
     for row in checks.loc[checks["differs"]].itertuples():
         log.warning(

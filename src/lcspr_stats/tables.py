@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from . import uncertainty
 from .derive import percent
 
 
@@ -33,17 +34,46 @@ class Table:
     notes: list[str] = field(default_factory=list)
 
 
+def _ci(ci: dict | None) -> dict:
+    return ci if ci is not None else dict(uncertainty.DEFAULTS)
+
+
+def _insert_interval(
+    frame: pd.DataFrame,
+    pct_column: str,
+    k: list,
+    n: list | int,
+    ci: dict | None,
+    skip: pd.Series | None = None,
+) -> pd.DataFrame:
+    """Put Wilson bounds of ``k / n`` right after ``pct_column`` (NA where ``skip``)."""
+    ci = _ci(ci)
+    if skip is not None:
+        # A total row's 100% is not an estimate: no interval.
+        k = [None if skipped else v for v, skipped in zip(k, skip.to_numpy())]
+    lower, upper = uncertainty.wilson_columns(k, n, ci["confidence_level"], ci["interval_decimals"])
+    at = frame.columns.get_loc(pct_column) + 1
+    frame.insert(at, f"{pct_column}_ci_lower", lower.to_numpy())
+    frame.insert(at + 1, f"{pct_column}_ci_upper", upper.to_numpy())
+    return frame
+
+
 def _count(
-    values: pd.Series, categories: list[str], denominator: int, rounding: str
+    values: pd.Series,
+    categories: list[str],
+    denominator: int,
+    rounding: str,
+    ci: dict | None = None,
 ) -> pd.DataFrame:
     counts = values.value_counts()
     n = [int(counts.get(c, 0)) for c in categories]
-    return pd.DataFrame(
+    frame = pd.DataFrame(
         {
             "n": n,
             "pct": [percent(k, denominator, rounding) for k in n],
         }
     ).astype({"pct": "Int64"})
+    return _insert_interval(frame, "pct", n, denominator, ci)
 
 
 def _display(n: int, pct: int | None) -> str:
@@ -65,20 +95,25 @@ def _breakdown(
     denominator: int,
     rounding: str,
     notes: list[str] | None = None,
+    ci: dict | None = None,
 ) -> Table:
-    frame = _count(values, categories, denominator, rounding)
+    frame = _count(values, categories, denominator, rounding, ci)
     frame.insert(0, label, categories)
     total = pd.DataFrame(
         {label: ["Total"], "n": [denominator], "pct": [100 if denominator else None]}
     )
     frame = pd.concat([frame, total.astype({"pct": "Int64"})], ignore_index=True)
+    for bound in ("pct_ci_lower", "pct_ci_upper"):
+        frame[bound] = frame[bound].astype("Float64")
     return Table(name, title, _with_display(frame), notes or [])
 
 
 # --- Table 1 -------------------------------------------------------------------
 
 
-def table1_year_of_incident(lcsprs: pd.DataFrame, year: int, rounding: str) -> Table:
+def table1_year_of_incident(
+    lcsprs: pd.DataFrame, year: int, rounding: str, ci: dict | None = None
+) -> Table:
     """LCSPRs of the cohort by calendar year of the index child's incident."""
     years = lcsprs["incident_year"].dropna().astype(int)
     known = len(years)
@@ -99,6 +134,14 @@ def table1_year_of_incident(lcsprs: pd.DataFrame, year: int, rounding: str) -> T
         {"year_of_incident": "All LCSPRs", "n": total, "pct": None},
     ]
     frame = pd.DataFrame(rows).astype({"pct": "Int64"})
+    frame = _insert_interval(
+        frame,
+        "pct",
+        frame["n"].tolist(),
+        known,
+        ci,
+        skip=~frame["year_of_incident"].str.fullmatch(r"\d{4}"),
+    )
     frame["display"] = frame["n"].astype(str)
     frame.loc[frame["year_of_incident"] == "Total known", "display"] = f"{known}/{total}"
     not_known = total - known
@@ -121,7 +164,9 @@ def table1_year_of_incident(lcsprs: pd.DataFrame, year: int, rounding: str) -> T
 # --- Table 2 -------------------------------------------------------------------
 
 
-def table2_rapid_reviews(rapid_reviews: pd.DataFrame, years: list[int], rounding: str) -> Table:
+def table2_rapid_reviews(
+    rapid_reviews: pd.DataFrame, years: list[int], rounding: str, ci: dict | None = None
+) -> Table:
     """Rapid reviews received per year and the share that led to an LCSPR."""
     received_year = rapid_reviews["rr_date"].dt.year
     commissioned = rapid_reviews["lcspr_decision"] == "commissioned"
@@ -139,6 +184,13 @@ def table2_rapid_reviews(rapid_reviews: pd.DataFrame, years: list[int], rounding
             }
         )
     frame = pd.DataFrame(rows).astype({"pct_commissioned": "Int64"})
+    frame = _insert_interval(
+        frame,
+        "pct_commissioned",
+        frame["n_lcspr_commissioned"].tolist(),
+        frame["n_rapid_reviews"].tolist(),
+        ci,
+    )
     frame["display"] = [
         _display(k, p) for k, p in zip(frame["n_lcspr_commissioned"], frame["pct_commissioned"])
     ]
@@ -184,8 +236,13 @@ def _weeks_display(statistic: str, value: float | int | None) -> str:
     return f"{value:g}"
 
 
-def table3_durations(lcsprs: pd.DataFrame, exclusions: list[dict]) -> Table:
-    """Weeks from incident to rapid review and from rapid review to LCSPR."""
+def table3_durations(lcsprs: pd.DataFrame, exclusions: list[dict], ci: dict | None = None) -> Table:
+    """Weeks from incident to rapid review and from rapid review to LCSPR.
+
+    The median has a percentile bootstrap interval (``ci_lower``, ``ci_upper``)
+    whose resamples and seed come from the config's ``uncertainty`` section.
+    """
+    ci = _ci(ci)
     measures = {
         "incident_to_rapid_review": ("weeks_incident_to_rr", "excluded_incident_to_rr"),
         "rapid_review_to_lcspr": ("weeks_rr_to_lcspr", "excluded_rr_to_lcspr"),
@@ -197,6 +254,12 @@ def table3_durations(lcsprs: pd.DataFrame, exclusions: list[dict]) -> Table:
     rows, notes = [], []
     for measure, (column, excluded) in measures.items():
         summary = duration_summary(lcsprs[column])
+        median_low, median_high = uncertainty.bootstrap_median_interval(
+            lcsprs[column],
+            ci["confidence_level"],
+            ci["bootstrap_resamples"],
+            ci["seed"],
+        )
         reasons = lcsprs[excluded].dropna()
         note = ""
         if len(reasons):
@@ -216,6 +279,8 @@ def table3_durations(lcsprs: pd.DataFrame, exclusions: list[dict]) -> Table:
                     "measure": measure,
                     "statistic": statistic,
                     "value": summary[key],
+                    "ci_lower": median_low if statistic == "Median" else None,
+                    "ci_upper": median_high if statistic == "Median" else None,
                     "display": str(summary[key])
                     if statistic == "N"
                     else _weeks_display(statistic, summary[key]),
@@ -224,17 +289,22 @@ def table3_durations(lcsprs: pd.DataFrame, exclusions: list[dict]) -> Table:
                 }
             )
     frame = pd.DataFrame(rows)
-    frame["value"] = frame["value"].astype("Float64")
+    for column in ("value", "ci_lower", "ci_upper"):
+        frame[column] = frame[column].astype("Float64")
     notes.append(
         "N counts the LCSPRs with both dates (not all had sufficient information). "
         "Weeks are completed weeks unless the config says exact."
+    )
+    notes.append(
+        f"The median's {ci['confidence_level']:.0%} confidence interval is a percentile "
+        f"bootstrap: {ci['bootstrap_resamples']:,} resamples, seed {ci['seed']}."
     )
     return Table(
         "table3_durations", "Table 3: Time taken to complete reports (weeks)", frame, notes
     )
 
 
-def timeliness(lcsprs: pd.DataFrame, config: dict, rounding: str) -> Table:
+def timeliness(lcsprs: pd.DataFrame, config: dict, rounding: str, ci: dict | None = None) -> Table:
     """Shares within the expected times: 15 working days, 26 weeks."""
     durations = config.get("durations", {})
     rows = []
@@ -262,10 +332,75 @@ def timeliness(lcsprs: pd.DataFrame, config: dict, rounding: str) -> Table:
             }
         )
     frame = pd.DataFrame(rows).astype({"pct": "Int64"})
+    frame = _insert_interval(frame, "pct", frame["n_within"].tolist(), frame["n"].tolist(), ci)
     frame["display"] = [
         f"{p}% ({k} of {n})" for p, k, n in zip(frame["pct"], frame["n_within"], frame["n"])
     ]
     return Table("timeliness", "Rapid reviews and LCSPRs completed within the expected time", frame)
+
+
+DURATION_MEASURES = {
+    "incident_to_rapid_review": "weeks_incident_to_rr",
+    "rapid_review_to_lcspr": "weeks_rr_to_lcspr",
+}
+# Bin widths in weeks when the config gives none (as the schema's defaults).
+DEFAULT_BIN_WEEKS = {"incident_to_rapid_review": 1, "rapid_review_to_lcspr": 4}
+
+
+def _bin_label(low: int, width: int, mode: str) -> str:
+    if mode == "completed":
+        return str(low) if width == 1 else f"{low}-{low + width - 1}"
+    return f"{low} to under {low + width}"
+
+
+def duration_distribution(
+    lcsprs: pd.DataFrame, bin_weeks: dict, weeks_mode: str, rounding: str
+) -> Table:
+    """How many LCSPRs took each span of weeks (the data of the duration charts).
+
+    Parameters
+    ----------
+    lcsprs : pandas.DataFrame
+        Derived LCSPRs (the weeks columns, with excluded cases already missing).
+    bin_weeks : dict
+        Width in weeks of each measure's bins, e.g. ``{"rapid_review_to_lcspr": 4}``.
+    weeks_mode : {"completed", "exact"}
+        How weeks were counted (only changes the bin labels).
+    rounding : str
+        Percentage rounding.
+    """
+    rows = []
+    for measure, column in DURATION_MEASURES.items():
+        values = lcsprs[column].dropna().astype(float)
+        width = int(bin_weeks.get(measure, DEFAULT_BIN_WEEKS[measure]))
+        if values.empty:
+            continue
+        top = int(np.floor(values.max() / width) + 1) * width
+        for low in range(0, top, width):
+            k = int(((values >= low) & (values < low + width)).sum())
+            rows.append(
+                {
+                    "measure": measure,
+                    "weeks_from": low,
+                    "weeks_to": low + width,
+                    "weeks": _bin_label(low, width, weeks_mode),
+                    "n": k,
+                    "pct": percent(k, len(values), rounding),
+                }
+            )
+    frame = pd.DataFrame(
+        rows, columns=["measure", "weeks_from", "weeks_to", "weeks", "n", "pct"]
+    ).astype({"pct": "Int64"})
+    return Table(
+        "duration_distribution",
+        "Distribution of weeks from incident to rapid review and from rapid review to LCSPR",
+        frame,
+        [
+            "Each row counts the LCSPRs whose duration is at least the 'from' and under the "
+            "'to' number of weeks: the same LCSPRs as Table 3 (exclusions applied). "
+            "Percentages are of the measure's N in Table 3."
+        ],
+    )
 
 
 # --- Tables 4 and 5 --------------------------------------------------------------
@@ -286,6 +421,7 @@ def table4_age(
     bands: list[dict],
     year: int,
     rounding: str,
+    ci: dict | None = None,
 ) -> Table:
     """Ages of index children: the SCR periods (as published) beside the cohort."""
     labels = [b["label"] for b in bands]
@@ -303,6 +439,14 @@ def table4_age(
     counts = _count(bands_known, labels, len(bands_known), rounding)
     frame[f"lcspr_{year}_n"] = pd.array(counts["n"].tolist() + [len(bands_known)], dtype="Int64")
     frame[f"lcspr_{year}_pct"] = pd.array(counts["pct"].tolist() + [100], dtype="Int64")
+    frame = _insert_interval(
+        frame,
+        f"lcspr_{year}_pct",
+        frame[f"lcspr_{year}_n"].tolist(),
+        len(bands_known),
+        ci,
+        skip=frame["age_band"] == "Total",
+    )
     notes = _period_notes(periods) + [
         "SCR columns are the published figures; percentages as printed.",
         f"LCSPR {year}: index children with a known age.",
@@ -318,6 +462,7 @@ def table5_death_serious_harm(
     periods: pd.DataFrame,
     year: int,
     rounding: str,
+    ci: dict | None = None,
 ) -> Table:
     """Deaths and serious harm: the SCR periods (as published) beside the cohort."""
     rows = ["Total", "Death", "Serious harm"]
@@ -336,6 +481,14 @@ def table5_death_serious_harm(
     frame[f"lcspr_{year}_n"] = pd.array([total, deaths, harm], dtype="Int64")
     frame[f"lcspr_{year}_pct"] = pd.array(
         [100, percent(deaths, total, rounding), percent(harm, total, rounding)], dtype="Int64"
+    )
+    frame = _insert_interval(
+        frame,
+        f"lcspr_{year}_pct",
+        [total, deaths, harm],
+        total,
+        ci,
+        skip=frame["category"] == "Total",
     )
     notes = _period_notes(periods) + [
         "SCR columns are the published figures (numbers of deaths were not published)."
@@ -359,6 +512,156 @@ def reference_checks(reference: pd.DataFrame, rounding: str) -> pd.DataFrame:
     ]
 
 
+def _significant(x: float, digits: int = 3) -> float:
+    return float(f"{x:.{digits}g}")
+
+
+def goodness_of_fit_tables(
+    age: pd.DataFrame,
+    harm: pd.DataFrame,
+    periods: pd.DataFrame,
+    year: int,
+    ci: dict | None = None,
+) -> list[Table]:
+    """Compare the cohort's ages and deaths/serious harm with one SCR period.
+
+    Chi-square goodness of fit of the cohort's counts against the reference
+    period's proportions (age: from the published counts; death and serious
+    harm: from the published percentages, as no counts were published). Where
+    an expected count is under the minimum, the p-value is simulated.
+
+    Parameters
+    ----------
+    age, harm : pandas.DataFrame
+        The frames of Tables 4 and 5.
+    periods : pandas.DataFrame
+        The SCR periods; the comparison is with the config's
+        ``uncertainty.comparison_period``, or the last period listed.
+    year : int
+        The cohort year.
+    ci : dict, optional
+        The ``uncertainty`` settings.
+
+    Returns
+    -------
+    list of Table
+        ``goodness_of_fit`` (one row per test) and ``goodness_of_fit_counts``
+        (observed and expected counts per category).
+    """
+    ci = _ci(ci)
+    period = ci.get("comparison_period") or str(periods["period"].iloc[-1])
+    label = dict(zip(periods["period"], periods["period_label"])).get(period, period)
+    comparisons = []
+    age_body = age.loc[age["age_band"] != "Total"]
+    if f"{period}_n" in age:
+        comparisons.append(
+            (
+                "age_band",
+                age_body["age_band"].tolist(),
+                age_body[f"lcspr_{year}_n"].tolist(),
+                age_body[f"{period}_n"].tolist(),
+                "published counts",
+            )
+        )
+    harm_body = harm.loc[harm["category"] != "Total"]
+    if f"{period}_pct" in harm:
+        comparisons.append(
+            (
+                "death_serious_harm",
+                harm_body["category"].tolist(),
+                harm_body[f"lcspr_{year}_n"].tolist(),
+                harm_body[f"{period}_pct"].tolist(),
+                "published percentages",
+            )
+        )
+    tests, counts = [], []
+    for key, categories, observed, reference, basis in comparisons:
+        if any(pd.isna(v) for v in [*observed, *reference]):
+            continue
+        result = uncertainty.goodness_of_fit(
+            observed,
+            reference,
+            ci["min_expected_count"],
+            ci["monte_carlo_resamples"],
+            ci["seed"],
+        )
+        if result is None:
+            continue
+        p_text = "p < 0.001" if result.p_value < 0.001 else f"p = {result.p_value:.3f}"
+        tests.append(
+            {
+                "comparison": key,
+                "reference": label,
+                "reference_basis": basis,
+                "n": int(sum(observed)),
+                "chi_square": round(result.statistic, 3),
+                "df": result.df,
+                "p_value": _significant(result.p_value),
+                "method": result.method,
+                "monte_carlo_resamples": result.resamples,
+                "min_expected": round(result.min_expected, 1),
+                "n_expected_under_minimum": result.n_expected_small,
+                "display": f"chi-square {result.statistic:.2f}, df {result.df}, {p_text}"
+                + (" (Monte Carlo)" if result.method == "Monte Carlo" else ""),
+            }
+        )
+        total_ref = float(sum(reference))
+        for category, k, r, e in zip(categories, observed, reference, result.expected):
+            counts.append(
+                {
+                    "comparison": key,
+                    "category": category,
+                    "observed": int(k),
+                    "reference_pct": round(100 * float(r) / total_ref, 1),
+                    "expected": round(e, 1),
+                }
+            )
+    minimum = ci["min_expected_count"]
+    notes = [
+        f"Chi-square goodness of fit of the LCSPR {year} counts against the {label} "
+        "proportions (ages from the published counts; death and serious harm from the "
+        "published percentages, as the counts were not published).",
+        f"Where any expected count is under {minimum:g}, the chi-square approximation is "
+        f"unreliable and the p-value is simulated instead ({ci['monte_carlo_resamples']:,} "
+        f"Monte Carlo samples of the multinomial, seed {ci['seed']}); method says which.",
+        "The SCRs and the LCSPRs come from different review systems and selection rules: a "
+        "small p-value says the cohort's distribution differs from the SCR period's by more "
+        "than chance would explain, not why. No correction is made for testing twice.",
+    ]
+    return [
+        Table(
+            "goodness_of_fit",
+            f"Comparison with {label}: chi-square goodness-of-fit tests",
+            pd.DataFrame(
+                tests,
+                columns=[
+                    "comparison",
+                    "reference",
+                    "reference_basis",
+                    "n",
+                    "chi_square",
+                    "df",
+                    "p_value",
+                    "method",
+                    "monte_carlo_resamples",
+                    "min_expected",
+                    "n_expected_under_minimum",
+                    "display",
+                ],
+            ),
+            notes,
+        ),
+        Table(
+            "goodness_of_fit_counts",
+            f"Observed and expected counts in the comparison with {label}",
+            pd.DataFrame(
+                counts, columns=["comparison", "category", "observed", "reference_pct", "expected"]
+            ),
+            [f"Expected = LCSPR {year} total times the {label} proportion of the category."],
+        ),
+    ]
+
+
 # --- further breakdowns --------------------------------------------------------------
 
 
@@ -374,7 +677,9 @@ def _sex_columns(
     return frame
 
 
-def harm_tables(lcsprs: pd.DataFrame, codebook: dict, rounding: str) -> list[Table]:
+def harm_tables(
+    lcsprs: pd.DataFrame, codebook: dict, rounding: str, ci: dict | None = None
+) -> list[Table]:
     """Harm categories within deaths and within serious harm, with sex splits."""
     tables = []
     subcategory_of = codebook.get("harm_subcategory_of", "maltreatment-related death")
@@ -398,6 +703,7 @@ def harm_tables(lcsprs: pd.DataFrame, codebook: dict, rounding: str) -> list[Tab
                 "Sex is the index child's; 'other or mixed' includes reviews of several children "
                 "of different sexes and sex not known."
             ],
+            ci,
         )
         table.frame = _sex_columns(table.frame, subset, "harm_category", categories)
         if incident == "serious harm":
@@ -415,7 +721,8 @@ def harm_tables(lcsprs: pd.DataFrame, codebook: dict, rounding: str) -> list[Tab
                     }
                 )
             if group_rows:
-                groups = pd.DataFrame(group_rows)
+                groups = pd.DataFrame(group_rows).astype({"pct": "Int64"})
+                groups = _insert_interval(groups, "pct", groups["n"].tolist(), len(subset), ci)
                 groups["n_other_or_mixed"] = groups["n"] - groups["n_female"] - groups["n_male"]
                 groups = _with_display(groups.astype({"pct": "Int64"}))
                 table.frame = pd.concat([table.frame, groups], ignore_index=True)
@@ -431,6 +738,7 @@ def harm_tables(lcsprs: pd.DataFrame, codebook: dict, rounding: str) -> list[Tab
             subcategories,
             len(maltreatment),
             rounding,
+            ci=ci,
         )
     )
     return tables
@@ -520,7 +828,9 @@ def race_subsample_table(lcsprs: pd.DataFrame, codebook: dict) -> Table:
     )
 
 
-def practice_themes_table(lcsprs: pd.DataFrame, codebook: dict, rounding: str) -> Table:
+def practice_themes_table(
+    lcsprs: pd.DataFrame, codebook: dict, rounding: str, ci: dict | None = None
+) -> Table:
     """How many LCSPRs addressed each of the Panel's six practice themes."""
     rows = []
     for column, label in codebook.get("practice_themes", {}).items():
@@ -531,6 +841,9 @@ def practice_themes_table(lcsprs: pd.DataFrame, codebook: dict, rounding: str) -
         )
     frame = pd.DataFrame(rows, columns=["theme", "n_addressed", "n_coded", "pct"]).astype(
         {"pct": "Int64"}
+    )
+    frame = _insert_interval(
+        frame, "pct", frame["n_addressed"].tolist(), frame["n_coded"].tolist(), ci
     )
     return Table("practice_themes", "Practice themes addressed by the LCSPRs", frame)
 
@@ -592,19 +905,23 @@ def build_tables(
     """
     codebook = config["codebook"]
     rounding = config.get("percent_rounding", "half_up")
+    ci = uncertainty.settings(config)
     n = len(lcsprs)
     index = lcsprs.loc[lcsprs["has_index_child"]]
     review_types = list(codebook["review_types"]) + [
         codebook.get("review_type_missing_label", "not recorded")
     ]
     published = lcsprs["published"]
+    age = table4_age(index, reference_ages, periods, codebook["age_bands"], year, rounding, ci)
+    harm = table5_death_serious_harm(lcsprs, reference_harm, periods, year, rounding, ci)
+    release = config.get("release") or {}
     tables = [
-        table1_year_of_incident(lcsprs, year, rounding),
-        table2_rapid_reviews(rapid_reviews, rr_years, rounding),
-        table3_durations(lcsprs, config.get("exclusions", [])),
-        table4_age(index, reference_ages, periods, codebook["age_bands"], year, rounding),
-        table5_death_serious_harm(lcsprs, reference_harm, periods, year, rounding),
-        timeliness(lcsprs, config, rounding),
+        table1_year_of_incident(lcsprs, year, rounding, ci),
+        table2_rapid_reviews(rapid_reviews, rr_years, rounding, ci),
+        table3_durations(lcsprs, config.get("exclusions", []), ci),
+        age,
+        harm,
+        timeliness(lcsprs, config, rounding, ci),
         _breakdown(
             "review_types",
             "Types of review",
@@ -613,6 +930,7 @@ def build_tables(
             review_types,
             n,
             rounding,
+            ci=ci,
         ),
         _breakdown(
             "ethnic_groups",
@@ -623,6 +941,7 @@ def build_tables(
             len(index),
             rounding,
             ["Taken from the SIN where the coding schedule left it blank."],
+            ci,
         ),
         _breakdown(
             "index_child_sex",
@@ -632,8 +951,9 @@ def build_tables(
             list(dict.fromkeys(list(codebook["sex"]) + ["not known"])),
             len(index),
             rounding,
+            ci=ci,
         ),
-        *harm_tables(lcsprs, codebook, rounding),
+        *harm_tables(lcsprs, codebook, rounding, ci),
         _breakdown(
             "publication",
             "Publication of LCSPRs",
@@ -643,6 +963,7 @@ def build_tables(
             n,
             rounding,
             ["Counted as published: " + ", ".join(codebook["published_statuses"]) + "."],
+            ci,
         ),
         _breakdown(
             "methodology",
@@ -652,11 +973,19 @@ def build_tables(
             list(codebook["methodology"]),
             n,
             rounding,
+            ci=ci,
         ),
         subsample_table(lcsprs, codebook),
         race_subsample_table(lcsprs, codebook),
-        practice_themes_table(lcsprs, codebook, rounding),
+        practice_themes_table(lcsprs, codebook, rounding, ci),
         data_sources_table(lcsprs),
+        duration_distribution(
+            lcsprs,
+            release.get("duration_bin_weeks") or {},
+            config.get("durations", {}).get("weeks", "completed"),
+            rounding,
+        ),
+        *goodness_of_fit_tables(age.frame, harm.frame, periods, year, ci),
     ]
     return tables
 
@@ -714,7 +1043,7 @@ def key_figures(tables: list[Table], lcsprs: pd.DataFrame, config: dict, year: i
     race = by_name["race_subsample"]
     sub = by_name["subsample"]
 
-    return {
+    figures = {
         "cohort_year": year,
         "n_lcsprs": n,
         "n_children": int(lcsprs["n_children"].sum()),
@@ -778,5 +1107,107 @@ def key_figures(tables: list[Table], lcsprs: pd.DataFrame, config: dict, year: i
         "n_race_subsample": int(race.loc[race["background"] == "Total", "n"].iloc[0]),
         "race_subsample_background_counts": {
             str(b): int(v) for b, v in zip(race["background"], race["n"]) if b != "Total" and v
+        },
+    }
+    figures.update(uncertainty_figures(by_name, lcsprs, config, year))
+    return figures
+
+
+def _bounds(lower: object, upper: object) -> dict | None:
+    if pd.isna(lower) or pd.isna(upper):
+        return None
+    return {"lower": float(lower), "upper": float(upper)}
+
+
+def uncertainty_figures(
+    by_name: dict[str, pd.DataFrame], lcsprs: pd.DataFrame, config: dict, year: int
+) -> dict:
+    """Key figures of uncertainty: intervals of the headline percentages and medians, tests.
+
+    Every interval is read from the tables (so the JSON, the CSVs and the
+    workbook agree); only ``pct_published_ci`` is computed here, as no table
+    holds the published share as one row.
+    """
+    ci = uncertainty.settings(config)
+    durations = config.get("durations", {})
+    codebook = config["codebook"]
+    t1 = by_name["table1_year_of_incident"].set_index("year_of_incident")
+    t2 = by_name["table2_rapid_reviews"]
+    t3 = by_name["table3_durations"]
+    t4 = by_name["table4_age"].set_index("age_band")
+    t5 = by_name["table5_death_serious_harm"].set_index("category")
+    timely = by_name["timeliness"]
+    pct, lower, upper = (
+        f"lcspr_{year}_pct",
+        f"lcspr_{year}_pct_ci_lower",
+        f"lcspr_{year}_pct_ci_upper",
+    )
+
+    def median_ci(measure: str) -> dict | None:
+        row = t3.loc[(t3["measure"] == measure) & (t3["statistic"] == "Median")].iloc[0]
+        return _bounds(row["ci_lower"], row["ci_upper"])
+
+    previous = str(year - 1)
+    published = int(lcsprs["published"].isin(codebook["published_statuses"]).sum())
+    bands = [b["label"] for b in codebook["age_bands"]]
+    tests = by_name.get("goodness_of_fit", pd.DataFrame())
+    return {
+        "uncertainty": {
+            "confidence_level": ci["confidence_level"],
+            "interval_method": "Wilson score",
+            "interval_decimals": ci["interval_decimals"],
+            "median_interval_method": "percentile bootstrap",
+            "bootstrap_resamples": ci["bootstrap_resamples"],
+            "seed": ci["seed"],
+        },
+        "rr_expected_working_days": int(durations.get("rr_within_working_days", 15)),
+        "lcspr_expected_weeks": round(int(durations.get("lcspr_within_days", 182)) / 7, 1),
+        "pct_deaths_ci": _bounds(t5.loc["Death", lower], t5.loc["Death", upper]),
+        "pct_serious_harm_ci": _bounds(
+            t5.loc["Serious harm", lower], t5.loc["Serious harm", upper]
+        ),
+        "pct_incident_in_previous_year_ci": _bounds(
+            t1.loc[previous, "pct_ci_lower"], t1.loc[previous, "pct_ci_upper"]
+        )
+        if previous in t1.index
+        else None,
+        "pct_commissioned_by_year_ci": {
+            str(y): _bounds(lo, hi)
+            for y, lo, hi in zip(
+                t2["year_received"],
+                t2["pct_commissioned_ci_lower"],
+                t2["pct_commissioned_ci_upper"],
+            )
+        },
+        "pct_rr_within_15_working_days_ci": _bounds(
+            timely["pct_ci_lower"].iloc[0], timely["pct_ci_upper"].iloc[0]
+        ),
+        "pct_lcspr_within_26_weeks_ci": _bounds(
+            timely["pct_ci_lower"].iloc[1], timely["pct_ci_upper"].iloc[1]
+        ),
+        "pct_published_ci": _bounds(
+            *uncertainty.wilson_interval(
+                published, len(lcsprs), ci["confidence_level"], ci["interval_decimals"]
+            )
+        ),
+        "age_band_pcts": {
+            b: None if pd.isna(t4.loc[b, pct]) else int(t4.loc[b, pct]) for b in bands
+        },
+        "age_band_pct_ci": {b: _bounds(t4.loc[b, lower], t4.loc[b, upper]) for b in bands},
+        "incident_to_rr_weeks_median_ci": median_ci("incident_to_rapid_review"),
+        "rr_to_lcspr_weeks_median_ci": median_ci("rapid_review_to_lcspr"),
+        "goodness_of_fit": {
+            row.comparison: {
+                "reference": row.reference,
+                "n": int(row.n),
+                "chi_square": float(row.chi_square),
+                "df": int(row.df),
+                "p_value": float(row.p_value),
+                "method": row.method,
+                "monte_carlo_resamples": int(row.monte_carlo_resamples),
+                "min_expected": float(row.min_expected),
+                "n_expected_under_minimum": int(row.n_expected_under_minimum),
+            }
+            for row in tests.itertuples()
         },
     }

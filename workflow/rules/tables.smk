@@ -1,5 +1,9 @@
 # Stage 3: the report's tables, every further breakdown, and the key figures.
 
+# Tables of the publication outputs (issue 3): the duration charts' data and
+# the comparison with the latest SCR period.
+TABLES += ["duration_distribution", "goodness_of_fit", "goodness_of_fit_counts"]
+
 
 rule tables:
     input:
@@ -9,6 +13,7 @@ rule tables:
     output:
         tables=expand(f"{RESULTS}/{{{{year}}}}/tables/{{name}}.csv", name=TABLES),
         notes=f"{RESULTS}/{{year}}/tables/notes.csv",
+        contents=f"{RESULTS}/{{year}}/tables/contents.csv",
         reference_checks=f"{RESULTS}/{{year}}/reference_checks.csv",
         key_figures=f"{RESULTS}/{{year}}/key_figures.json",
     log:

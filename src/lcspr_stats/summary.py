@@ -1,0 +1,213 @@
+"""Chapter 1 style summary points and uncertainty statements, written from the key figures.
+
+Only the choices live here (which age groups are largest, singular or plural,
+how to round a duration to years); the sentences themselves are in
+``templates/summary.md.j2`` so they can be reworded without touching code.
+"""
+
+from __future__ import annotations
+
+import math
+from importlib import resources
+
+TEMPLATES = resources.files("lcspr_stats") / "templates"
+
+
+def number(value: float | int | None) -> str:
+    """A figure as printed: whole numbers without a decimal point (58.0 -> "58")."""
+    if value is None:
+        return "not known"
+    value = float(value)
+    return f"{int(value)}" if value.is_integer() else f"{value:g}"
+
+
+def plural(n: int, singular: str, plural_form: str | None = None) -> str:
+    """``"1 death"``, ``"33 deaths"``."""
+    return f"{n} {singular if n == 1 else (plural_form or singular + 's')}"
+
+
+def over_years(weeks: float) -> str | None:
+    """A duration in weeks as "over N years" (to the half year below); None under a year.
+
+    >>> over_years(145), over_years(104), over_years(40)
+    ('over 2.5 years', 'over 1.5 years', None)
+    """
+    years = float(weeks) * 7 / 365.25
+    if years < 1:
+        return None
+    halves = math.floor(years * 2) / 2
+    text = f"{halves:g} year{'s' if halves != 1 else ''}"
+    return f"over {text}" if years > halves else text
+
+
+def age_group_description(band: dict) -> str:
+    """How the text names an age band: "infants aged under 1", "16-17 year-olds"."""
+    low, high = int(band["min"]), int(band["max"])
+    if high == 0:
+        return "infants aged under 1"
+    if low == high:
+        return f"{low} year-olds"
+    return f"{low}-{high} year-olds"
+
+
+def largest_age_groups(key_figures: dict, age_bands: list[dict], k: int = 2) -> list[dict]:
+    """The ``k`` largest age bands of index children (ties keep the band order)."""
+    counts = key_figures.get("age_band_counts", {})
+    pcts = key_figures.get("age_band_pcts", {})
+    bands = [b for b in age_bands if counts.get(b["label"], 0) > 0]
+    ranked = sorted(bands, key=lambda b: -counts[b["label"]])[:k]
+    out = []
+    for band in ranked:
+        description = age_group_description(band)
+        out.append(
+            {
+                "label": band["label"],
+                "description": description,
+                "sentence_start": description[:1].upper() + description[1:],
+                "n": counts[band["label"]],
+                "pct": pcts.get(band["label"]),
+                "ci_text": interval((key_figures.get("age_band_pct_ci") or {}).get(band["label"])),
+            }
+        )
+    return out
+
+
+def interval(bounds: dict | None, unit: str = "%") -> str:
+    """``"29.5% to 50.0%"`` (or ``"47 to 86"`` weeks)."""
+    if not bounds:
+        return "not available"
+    if unit == "%":
+        return f"{bounds['lower']:.1f}% to {bounds['upper']:.1f}%"
+    return f"{number(bounds['lower'])} to {number(bounds['upper'])}"
+
+
+def _test(result: dict | None, alpha: float, minimum: float) -> dict | None:
+    if not result:
+        return None
+    p = result["p_value"]
+    return {
+        **result,
+        "p_text": "p < 0.001" if p < 0.001 else f"p = {p:.3f}",
+        "unlikely_chance": p < alpha,
+        "df_text": plural(result["df"], "degree of freedom", "degrees of freedom"),
+        "statistic_text": f"{result['chi_square']:.2f}",
+        "minimum": f"{minimum:g}",
+        "resamples_text": f"{result.get('monte_carlo_resamples', 0):,}",
+    }
+
+
+def summary_context(key_figures: dict, config: dict) -> dict:
+    """Everything the summary template needs, computed from the key figures.
+
+    Parameters
+    ----------
+    key_figures : dict
+        ``key_figures.json`` of the run.
+    config : dict
+        The validated config (age bands, release notice, uncertainty settings).
+
+    Returns
+    -------
+    dict
+        Template context: the figures, already chosen and formatted.
+    """
+    from .uncertainty import settings
+
+    kf = key_figures
+    ci = settings(config)
+    alpha = 1 - float(ci["confidence_level"])
+    r2l = kf.get("rr_to_lcspr_weeks") or {}
+    i2r = kf.get("incident_to_rr_weeks") or {}
+    tests = kf.get("goodness_of_fit") or {}
+    return {
+        "year": kf["cohort_year"],
+        "notice": (config.get("release") or {}).get("data_notice", ""),
+        "n_lcsprs": kf["n_lcsprs"],
+        "lcsprs": plural(kf["n_lcsprs"], "LCSPR"),
+        "deaths": plural(kf["n_deaths"], "death"),
+        "pct_deaths": kf["pct_deaths"],
+        "harm": plural(kf["n_serious_harm"], "case", "cases") + " of serious harm",
+        "pct_serious_harm": kf["pct_serious_harm"],
+        "age_groups": largest_age_groups(kf, config["codebook"]["age_bands"]),
+        "r2l": {
+            "n": r2l.get("n", 0),
+            "lcsprs": plural(r2l.get("n", 0), "LCSPR"),
+            "median": number(r2l.get("median")),
+            "max": number(r2l.get("max")),
+            "max_years": over_years(r2l["max"]) if r2l.get("max") is not None else None,
+            "ci": interval(kf.get("rr_to_lcspr_weeks_median_ci"), "weeks"),
+        },
+        "i2r": {
+            "n": i2r.get("n", 0),
+            "lcsprs": plural(i2r.get("n", 0), "LCSPR"),
+            "median": number(i2r.get("median")),
+            "ci": interval(kf.get("incident_to_rr_weeks_median_ci"), "weeks"),
+        },
+        "expected_weeks": number(kf.get("lcspr_expected_weeks", 26)),
+        "expected_working_days": kf.get("rr_expected_working_days", 15),
+        "n_within_26": kf.get("n_lcspr_within_26_weeks"),
+        "pct_within_26": kf.get("pct_lcspr_within_26_weeks"),
+        "n_within_15": kf.get("n_rr_within_15_working_days"),
+        "pct_within_15": kf.get("pct_rr_within_15_working_days"),
+        "n_subsample": kf.get("n_subsample", 0),
+        "n_race_subsample": kf.get("n_race_subsample", 0),
+        "subsample_cases": plural(kf.get("n_subsample", 0), "case"),
+        "race_subsample_cases": plural(kf.get("n_race_subsample", 0), "case"),
+        "level": f"{100 * float(ci['confidence_level']):g}%",
+        "ci": {
+            "deaths": interval(kf.get("pct_deaths_ci")),
+            "harm": interval(kf.get("pct_serious_harm_ci")),
+            "within_26": interval(kf.get("pct_lcspr_within_26_weeks_ci")),
+            "within_15": interval(kf.get("pct_rr_within_15_working_days_ci")),
+            "published": interval(kf.get("pct_published_ci")),
+        },
+        "pct_published": kf.get("pct_published"),
+        "bootstrap_resamples": f"{(kf.get('uncertainty') or {}).get('bootstrap_resamples', 0):,}",
+        "seed": (kf.get("uncertainty") or {}).get("seed"),
+        "age_test": _test(tests.get("age_band"), alpha, ci["min_expected_count"]),
+        "harm_test": _test(tests.get("death_serious_harm"), alpha, ci["min_expected_count"]),
+    }
+
+
+def _environment():
+    import jinja2
+
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(TEMPLATES)),
+        autoescape=False,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        undefined=jinja2.StrictUndefined,
+    )
+
+
+def summary_sections(context: dict) -> list[tuple[str, list[str]]]:
+    """The summary as (heading, bullet points) sections, rendered from the template.
+
+    The template writes one bullet a line (``- ...``) under ``## `` headings;
+    this reads them back so the HTML report shows exactly the same sentences.
+    """
+    sections: list[tuple[str, list[str]]] = []
+    for line in render_summary(context).splitlines():
+        if line.startswith("## "):
+            sections.append((line[3:].strip(), []))
+        elif line.startswith("- ") and sections:
+            sections[-1][1].append(line[2:].strip())
+    return sections
+
+
+def render_summary(context: dict) -> str:
+    """The summary as Markdown."""
+    text = _environment().get_template("summary.md.j2").render(**context)
+    # One blank line at most between blocks, and one newline at the end.
+    lines, blank = [], False
+    for line in text.splitlines():
+        if not line.strip():
+            if not blank and lines:
+                lines.append("")
+            blank = True
+            continue
+        lines.append(line.rstrip())
+        blank = False
+    return "\n".join(lines).strip() + "\n"

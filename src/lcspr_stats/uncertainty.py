@@ -1,0 +1,224 @@
+"""Uncertainty: Wilson intervals, bootstrap intervals of medians, goodness-of-fit tests."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+# Defaults mirror workflow/schemas/config.schema.yaml (section ``uncertainty``).
+DEFAULTS = {
+    "confidence_level": 0.95,
+    "interval_decimals": 1,
+    "bootstrap_resamples": 9999,
+    "seed": 2021,
+    "comparison_period": None,
+    "min_expected_count": 5,
+    "monte_carlo_resamples": 99999,
+}
+
+
+def settings(config: dict) -> dict:
+    """The ``uncertainty`` section of a config with every default filled."""
+    return {**DEFAULTS, **(config.get("uncertainty") or {})}
+
+
+def wilson_interval(
+    k: int, n: int, level: float = 0.95, decimals: int = 1
+) -> tuple[float, float] | tuple[None, None]:
+    """Wilson score interval of the proportion ``k / n``, as percentages.
+
+    Parameters
+    ----------
+    k, n : int
+        Successes and trials; ``n = 0`` gives ``(None, None)``.
+    level : float
+        Confidence level, e.g. 0.95.
+    decimals : int
+        Decimal places of the percentages.
+
+    Returns
+    -------
+    tuple of float
+        Lower and upper bound, in percent.
+
+    Examples
+    --------
+    >>> wilson_interval(33, 84)
+    (29.5, 50.0)
+    """
+    from scipy import stats  # imported on use: the release jobs need only settings()
+
+    k, n = int(k), int(n)
+    if n <= 0:
+        return (None, None)
+    ci = stats.binomtest(k, n).proportion_ci(confidence_level=level, method="wilson")
+    return (round(100 * float(ci.low), decimals), round(100 * float(ci.high), decimals))
+
+
+def wilson_columns(
+    k: Sequence[int], n: Sequence[int] | int, level: float = 0.95, decimals: int = 1
+) -> tuple[pd.Series, pd.Series]:
+    """Lower and upper Wilson bounds (percent) for each ``k[i] / n[i]`` (Float64, NA when n=0)."""
+    if np.isscalar(n):
+        n = [n] * len(k)
+    bounds = [
+        wilson_interval(a, b, level, decimals) if not (pd.isna(a) or pd.isna(b)) else (None, None)
+        for a, b in zip(k, n)
+    ]
+    lower = pd.array([b[0] for b in bounds], dtype="Float64")
+    upper = pd.array([b[1] for b in bounds], dtype="Float64")
+    return pd.Series(lower), pd.Series(upper)
+
+
+def bootstrap_median_interval(
+    values: Sequence[float],
+    level: float = 0.95,
+    resamples: int = 9999,
+    seed: int = 2021,
+) -> tuple[float, float] | tuple[None, None]:
+    """Percentile bootstrap interval of the median, reproducible by its seed.
+
+    The percentile method (not BCa) because durations in completed weeks are
+    discrete and BCa's acceleration is unstable on tied values.
+
+    Parameters
+    ----------
+    values : sequence of float
+        The observations (missing values are dropped).
+    level : float
+        Confidence level.
+    resamples : int
+        Bootstrap resamples.
+    seed : int
+        Seed of the random generator: the same seed gives the same interval.
+
+    Returns
+    -------
+    tuple of float
+        Lower and upper bound; ``(None, None)`` with fewer than two values.
+    """
+    from scipy import stats
+
+    data = pd.Series(values, dtype="Float64").dropna().to_numpy(dtype=float)
+    if data.size < 2:
+        return (None, None)
+    if np.all(data == data[0]):
+        return (float(data[0]), float(data[0]))
+    result = stats.bootstrap(
+        (data,),
+        np.median,
+        n_resamples=resamples,
+        confidence_level=level,
+        method="percentile",
+        rng=np.random.default_rng(seed),
+    )
+    low, high = result.confidence_interval
+    return (round(float(low), 2), round(float(high), 2))
+
+
+@dataclass
+class GoodnessOfFit:
+    """A chi-square goodness-of-fit test of observed counts against reference proportions.
+
+    Attributes
+    ----------
+    statistic : float
+        Pearson's chi-square.
+    df : int
+        Degrees of freedom (categories - 1).
+    p_value : float
+        From the chi-square distribution, or by Monte Carlo simulation when
+        any expected count is under the minimum.
+    method : str
+        ``chi-square`` or ``Monte Carlo``.
+    expected : list of float
+        Expected counts under the reference proportions.
+    min_expected : float
+        The smallest expected count.
+    n_expected_small : int
+        How many expected counts are under the minimum.
+    resamples : int
+        Monte Carlo samples (0 for the chi-square distribution).
+    """
+
+    statistic: float
+    df: int
+    p_value: float
+    method: str
+    expected: list[float]
+    min_expected: float
+    n_expected_small: int
+    resamples: int
+
+
+def goodness_of_fit(
+    observed: Sequence[int],
+    reference: Sequence[float],
+    min_expected: float = 5,
+    resamples: int = 99999,
+    seed: int = 2021,
+) -> GoodnessOfFit | None:
+    """Chi-square test that ``observed`` counts follow the ``reference`` proportions.
+
+    Parameters
+    ----------
+    observed : sequence of int
+        Counts per category of the cohort.
+    reference : sequence of float
+        Reference counts or proportions per category (scaled to sum to 1).
+    min_expected : float
+        Where any expected count is below this (5 by the usual rule), the
+        chi-square approximation is unreliable and the p-value is simulated.
+    resamples : int
+        Monte Carlo samples of the multinomial under the reference.
+    seed : int
+        Seed of the simulation.
+
+    Returns
+    -------
+    GoodnessOfFit or None
+        None when there are no observations or fewer than two categories.
+    """
+    from scipy import stats
+
+    obs = np.asarray(observed, dtype=float)
+    ref = np.asarray(reference, dtype=float)
+    if obs.size < 2 or obs.sum() == 0 or ref.sum() <= 0 or obs.size != ref.size:
+        return None
+    proportions = ref / ref.sum()
+    # A category the reference never saw cannot be tested against it.
+    if np.any(proportions == 0):
+        return None
+    total = int(obs.sum())
+    expected = total * proportions
+    result = stats.chisquare(obs, expected)
+    small = int((expected < min_expected).sum())
+    method, p_value, used = "chi-square", float(result.pvalue), 0
+    if small:
+        rng = np.random.default_rng(seed)
+
+        def chi_square(x: np.ndarray, axis: int = -1) -> np.ndarray:
+            return (((x - expected) ** 2) / expected).sum(axis=axis)
+
+        simulated = stats.monte_carlo_test(
+            obs,
+            lambda size: rng.multinomial(total, proportions, size=size[:-1]),
+            chi_square,
+            vectorized=True,
+            n_resamples=resamples,
+            alternative="greater",
+        )
+        method, p_value, used = "Monte Carlo", float(simulated.pvalue), resamples
+    return GoodnessOfFit(
+        statistic=float(result.statistic),
+        df=int(obs.size - 1),
+        p_value=p_value,
+        method=method,
+        expected=[float(e) for e in expected],
+        min_expected=float(expected.min()),
+        n_expected_small=small,
+        resamples=used,
+    )
