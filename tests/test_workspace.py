@@ -70,3 +70,14 @@ def test_init_from_last_years_config_keeps_its_codebook_and_reference_files(tmp_
     for name in ("scr_age_bands.csv", "scr_death_serious_harm.csv", "scr_periods.csv", "README.md"):
         assert (copied / name).read_bytes() == (ROOT / "data" / "reference" / name).read_bytes()
     assert tmp_path / "review-2023" / "inputs" / "2023" / "sin_register.xlsx" in written
+
+
+def test_new_workspace_does_not_call_its_data_synthetic(tmp_path):
+    init_workspace(tmp_path, 2022)
+    config = yaml.safe_load((tmp_path / "config.yaml").read_text(encoding="utf-8"))
+    assert config["release"]["data_notice"] == ""
+    assert "synthetic" not in config["release"]["source"].lower()
+    # the rest of the release block is kept from the base
+    assert config["release"]["title"] == load_default_config()["release"]["title"]
+    text = (tmp_path / "config.yaml").read_text(encoding="utf-8")
+    assert "# Source line under every table and chart." in text

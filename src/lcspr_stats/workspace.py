@@ -147,6 +147,38 @@ def workspace_values(year: int, base: dict) -> dict[str, str]:
     }
 
 
+# A new cohort's data are real: the bundled cohort's "synthetic" source line and
+# notice must not follow them into the workbook and report.
+NEW_SOURCE = '"[Source of the data: to be written before publication]"'
+
+
+def neutral_release(text: str) -> str:
+    """Replace the release block's ``source`` and ``data_notice`` with neutral values.
+
+    Only those two keys of the top-level ``release:`` block change; their
+    comments and every other key stay as they are.
+    """
+    lines = text.splitlines(keepends=True)
+    span = _blocks(lines).get("release")
+    if span is None:
+        return text
+    start, end = span
+    out, i = [], start
+    while i < end:
+        match = re.match(r"^  (source|data_notice):", lines[i])
+        if not match:
+            out.append(lines[i])
+            i += 1
+            continue
+        value = NEW_SOURCE if match.group(1) == "source" else '""'
+        out.append(f"  {match.group(1)}: {value}\n")
+        i += 1
+        # Skip the old value's continuation lines (a folded block scalar).
+        while i < end and lines[i].startswith("    "):
+            i += 1
+    return "".join(lines[:start] + out + lines[end:])
+
+
 def init_workspace(
     directory: str | Path,
     year: int,
@@ -191,7 +223,7 @@ def init_workspace(
         "#   lcspr-stats validate --config THIS_FILE\n"
         "#   lcspr-stats run --config THIS_FILE\n"
     )
-    text = render_config(base_text, workspace_values(year, base), header)
+    text = neutral_release(render_config(base_text, workspace_values(year, base), header))
     # The base's reference folders are copied whole (the SCR figures, their
     # README and any other file the config names beside them), and every path
     # into them is pointed at the workspace's reference/ folder.
