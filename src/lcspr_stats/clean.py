@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
+from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
@@ -17,6 +19,31 @@ DAY_FIRST_FORMATS = ("%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%d/%m/%y", "%d %B %Y",
 MONTH_FIRST_FORMATS = ("%m/%d/%Y", "%m-%d-%Y", "%m.%d.%Y", "%m/%d/%y", "%B %d %Y", "%b %d %Y")
 
 
+def per_distinct_value(function: Callable) -> Callable:
+    """Run a cell-wise parser once per distinct value and spread the result back.
+
+    A register of a million rows holds a few thousand distinct dates and a
+    handful of codes, so parsing the distinct values (``pandas.factorize``,
+    hashed in C) instead of every cell keeps the cost in proportion to the
+    variety of the data, not its length. The function must treat each cell
+    on its own (no look at neighbours); it may return a Series or a tuple of
+    Series aligned with its input.
+    """
+
+    @functools.wraps(function)
+    def wrapper(series: pd.Series, *args, **kwargs):
+        codes, uniques = pd.factorize(series, use_na_sentinel=False)
+        result = function(pd.Series(uniques), *args, **kwargs)
+
+        def spread(part: pd.Series) -> pd.Series:
+            return pd.Series(part.array.take(codes), index=series.index, name=series.name)
+
+        return tuple(spread(p) for p in result) if isinstance(result, tuple) else spread(result)
+
+    return wrapper
+
+
+@per_distinct_value
 def blank_mask(series: pd.Series) -> pd.Series:
     """True where a cell is empty: missing, or text of only spaces."""
     text = series.astype("string")
@@ -30,6 +57,7 @@ def normalise_text(series: pd.Series) -> pd.Series:
     return text.mask(text == "")
 
 
+@per_distinct_value
 def normalise_code(series: pd.Series, synonyms: dict[str, str] | None = None) -> pd.Series:
     """Lower-case a coded column, fold repeated spaces, map known variants.
 
@@ -43,6 +71,7 @@ def normalise_code(series: pd.Series, synonyms: dict[str, str] | None = None) ->
     return text
 
 
+@per_distinct_value
 def parse_dates(series: pd.Series, *, dayfirst: bool = True) -> tuple[pd.Series, pd.Series]:
     """Read dates written in any of the ways spreadsheets hold them.
 
@@ -96,6 +125,7 @@ def parse_dates(series: pd.Series, *, dayfirst: bool = True) -> tuple[pd.Series,
     return result.dt.normalize(), bad
 
 
+@per_distinct_value
 def parse_integers(series: pd.Series) -> tuple[pd.Series, pd.Series]:
     """Read whole numbers (``12``, ``12.0``, ``"12"``); anything else is bad.
 
@@ -114,6 +144,7 @@ def parse_integers(series: pd.Series) -> tuple[pd.Series, pd.Series]:
     return values, bad
 
 
+@per_distinct_value
 def parse_yes_no(
     series: pd.Series, yes_values: list[str], no_values: list[str]
 ) -> tuple[pd.Series, pd.Series]:
@@ -136,6 +167,7 @@ def parse_yes_no(
     return values, bad.fillna(False).astype(bool)
 
 
+@per_distinct_value
 def normalise_ethnicity(series: pd.Series, ethnicity: dict[str, dict]) -> pd.Series:
     """Map DfE ethnicity codes or their labels onto the code.
 
