@@ -166,7 +166,11 @@ def check_columns(table: SourceTable, specs: list[ColumnSpec]) -> list[str]:
 
 
 def check_duplicates(table: SourceTable, frame: pd.DataFrame, id_columns: list[str]) -> None:
-    """Stop on a duplicated id, naming both spreadsheet rows."""
+    """Stop on a duplicated id, naming both spreadsheet rows.
+
+    The id itself is not put in the message: messages reach the terminal and
+    the logs, which carry no ids (the rows say where to look).
+    """
     keys = frame[id_columns]
     if keys.isna().any(axis=1).all():
         return
@@ -177,9 +181,10 @@ def check_duplicates(table: SourceTable, frame: pd.DataFrame, id_columns: list[s
         rows = keyed.index[dup & (keyed == pd.Series(first_key, index=id_columns)).all(axis=1)]
         shown = spreadsheet_row(rows[:2])
         label = " / ".join(table.original_columns.get(c, c) for c in id_columns)
+        n_ids = len(keyed[dup].drop_duplicates())
+        more = f" ({n_ids} ids are duplicated in all)" if n_ids > 1 else ""
         raise InputError(
-            f"duplicate id '{' / '.join(map(str, first_key))}' in rows {shown[0]} and {shown[1]}; "
-            "each id must be unique",
+            f"duplicate id in rows {shown[0]} and {shown[1]}{more}; each {label} must be unique",
             file=table.file,
             sheet=table.sheet,
             column=label,
