@@ -11,6 +11,8 @@ rule tables:
         notes=f"{RESULTS}/{{year}}/tables/notes.csv",
         reference_checks=f"{RESULTS}/{{year}}/reference_checks.csv",
         key_figures=f"{RESULTS}/{{year}}/key_figures.json",
+        # What disclosure control suppressed, and why (config disclosure_control).
+        disclosure=f"{RESULTS}/{{year}}/disclosure_check.csv",
     log:
         f"{LOGS}/{{year}}/tables.log",
     conda:

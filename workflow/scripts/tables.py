@@ -16,4 +16,5 @@ as_script(
     key_figures_out=smk.output.key_figures,
     notes_out=smk.output.notes,
     reference_checks_out=smk.output.reference_checks,
+    disclosure_out=smk.output.disclosure,
 )
