@@ -16,6 +16,8 @@ include: "workflow/rules/preflight.smk"
 include: "workflow/rules/ingest.smk"
 include: "workflow/rules/derive.smk"
 include: "workflow/rules/tables.smk"
+# Keep last: the manifest hashes every output registered above.
+include: "workflow/rules/manifest.smk"
 
 
 rule all:
