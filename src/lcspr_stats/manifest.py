@@ -90,7 +90,9 @@ def _files(paths: list[str], relative_to: Path | None = None) -> list[dict]:
                 shown = Path(path).resolve().relative_to(relative_to.resolve()).as_posix()
             except ValueError:
                 pass
-        rows.append({"path": shown, "bytes": Path(path).stat().st_size, "sha256": sha256_file(path)})
+        rows.append(
+            {"path": shown, "bytes": Path(path).stat().st_size, "sha256": sha256_file(path)}
+        )
     return sorted(rows, key=lambda r: r["path"])
 
 
