@@ -236,7 +236,8 @@ def test_percentages_and_displays_of_suppressed_counts_are_suppressed(bundled_ru
 def test_disclosure_check_lists_every_suppressed_cell(bundled_run, tmp_path):
     results, _ = controlled_run(bundled_run, tmp_path)
     check = pd.read_csv(results / "disclosure_check.csv", dtype=str, keep_default_na=False)
-    assert set(check["suppression"]) <= {"primary", "secondary", "percentage", "statistic", "same"}
+    kinds = {"primary", "secondary", "percentage", "statistic", "interval", "same"}
+    assert set(check["suppression"]) <= kinds
     n_c = 0
     for path in (results / "tables").glob("*.csv"):
         n_c += (pd.read_csv(path, dtype=str, keep_default_na=False) == SUPPRESSED).to_numpy().sum()
@@ -279,3 +280,84 @@ def test_the_recoverability_check_can_fail():
     small = cells["review_types"]["k1"]["n"]
     assert determined(grid, {small}) == {small}
     assert determined(grid, {small, cells["review_types"]["k0"]["n"]}) == set()
+
+
+# --- intervals and distributions (columns and tables the release adds) ------------------
+
+
+def table5(deaths: int, harm: int) -> Table:
+    total = deaths + harm
+    frame = pd.DataFrame(
+        {
+            "category": ["Total", "Death", "Serious harm"],
+            "lcspr_2021_n": [total, deaths, harm],
+            "lcspr_2021_pct": [100, round(100 * deaths / total), round(100 * harm / total)],
+            "lcspr_2021_pct_ci_lower": [None, 1.0, 60.0],
+            "lcspr_2021_pct_ci_upper": [None, 30.0, 99.0],
+        }
+    )
+    return Table("table5_death_serious_harm", "t5", frame)
+
+
+def test_an_interval_goes_with_its_suppressed_percentage():
+    figures = {
+        "n_deaths": 3,
+        "pct_deaths": 12,
+        "pct_deaths_ci": {"lower": 1.0, "upper": 30.0},
+        "pct_serious_harm": 88,
+        "pct_serious_harm_ci": {"lower": 60.0, "upper": 99.0},
+    }
+    result = apply_disclosure_control([table5(3, 22)], figures, config_with(), 2021)
+    frame = result.tables[0].frame.set_index("category")
+    assert frame.loc["Death"].tolist() == [SUPPRESSED] * 4
+    assert frame.loc["Serious harm"].tolist() == [SUPPRESSED] * 4  # secondary, with its pct
+    assert result.key_figures["pct_deaths_ci"] == {"lower": SUPPRESSED, "upper": SUPPRESSED}
+    assert result.key_figures["n_deaths"] == SUPPRESSED
+    assert set(result.check["suppression"]) >= {"primary", "secondary", "interval"}
+
+
+def test_a_duration_distribution_adds_up_to_its_n():
+    t3 = pd.DataFrame(
+        {
+            "measure": ["incident_to_rapid_review"] * 2,
+            "statistic": ["N", "Median"],
+            "value": [20.0, 3.0],
+            "ci_lower": [None, 2.0],
+            "ci_upper": [None, 4.0],
+            "display": ["20", "3.00"],
+            "note": ["", ""],
+        }
+    )
+    bins = pd.DataFrame(
+        {
+            "measure": ["incident_to_rapid_review"] * 3,
+            "weeks_from": [0, 1, 2],
+            "weeks_to": [1, 2, 3],
+            "weeks": ["Under 1", "1", "2"],
+            "n": [2, 8, 10],
+            "pct": [10, 40, 50],
+        }
+    )
+    tables = [
+        Table("table3_durations", "t3", t3),
+        Table("duration_distribution", "d", bins),
+    ]
+    result = apply_disclosure_control(tables, {}, config_with(), 2021)
+    shown = result.tables[1].frame
+    assert shown["n"].tolist() == [SUPPRESSED, SUPPRESSED, 10]  # 2, and 8 so 20 - 10 hides it
+    assert shown["pct"].tolist() == [SUPPRESSED, SUPPRESSED, 50]
+    assert determined(result.grid, result.suppressed | result.grid.hidden) == set()
+    # A small N takes its median and the median's interval with it.
+    t3_small = t3.assign(value=[4.0, 3.0])
+    bins_small = bins.assign(n=[1, 1, 2], pct=[25, 25, 50])
+    small = apply_disclosure_control(
+        [
+            Table("table3_durations", "t3", t3_small),
+            Table("duration_distribution", "d", bins_small),
+        ],
+        {},
+        config_with(),
+        2021,
+    )
+    median = small.tables[0].frame.iloc[1]
+    assert [median["value"], median["ci_lower"], median["ci_upper"]] == [SUPPRESSED] * 3

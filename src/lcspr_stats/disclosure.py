@@ -330,8 +330,31 @@ def _generic(grid: DisclosureGrid, table: Table) -> dict[str, dict[str, Cell]]:
                 for c in counts
                 if pd.notna(frame.at[position, c])
             }
+            if "pct" in frame.columns and "n" in cells[row] and pd.notna(frame.at[position, "pct"]):
+                grid.percent(table.name, position, "pct", cells[row]["n"], None)
         return cells
     return _breakdown(grid, table, label, counts, pct="pct" if "pct" in frame.columns else None)
+
+
+def _duration_distribution(
+    grid: DisclosureGrid, table: Table, n_cells: dict[str, Cell]
+) -> dict[str, dict[str, Cell]]:
+    """LCSPRs per span of weeks: each measure's bins add up to its N in Table 3."""
+    frame = table.frame
+    cells: dict[str, dict[str, Cell]] = {}
+    bins: dict[str, list[Cell]] = {}
+    for position in range(len(frame)):
+        measure = str(frame.at[position, "measure"])
+        row = f"{measure}: {frame.at[position, 'weeks']}"
+        cell = grid.count(table.name, position, row, "n", frame.at[position, "n"])
+        cells[row] = {"n": cell}
+        bins.setdefault(measure, []).append(cell)
+        if "pct" in frame.columns and pd.notna(frame.at[position, "pct"]):
+            grid.percent(table.name, position, "pct", cell, n_cells.get(measure))
+    for measure, members in bins.items():
+        if measure in n_cells:
+            grid.sum_of(n_cells[measure], members)
+    return cells
 
 
 # --- the whole grid ---------------------------------------------------------------
@@ -391,6 +414,11 @@ def build_grid(tables: list[Table], config: dict, year: int) -> tuple[Disclosure
             cells[name] = _with_complement(grid, table, "theme", "n_addressed", "n_coded", "pct")
         elif name == "data_sources":
             cells[name] = _data_sources(grid, table)
+        elif name == "duration_distribution" and {"measure", "weeks", "n"} <= set(
+            table.frame.columns
+        ):
+            n_cells = {m: c["N"] for m, c in cells.get("table3_durations", {}).items()}
+            cells[name] = _duration_distribution(grid, table, n_cells)
         else:
             cells[name] = _generic(grid, table)
 
@@ -619,6 +647,14 @@ def _apply_to_tables(
             hits.setdefault(table, []).append(
                 (position, column, "statistic", "describes the cases of a suppressed N")
             )
+    by_name = {t.name: t for t in tables}
+    for name, found in hits.items():
+        columns = list(by_name[name].frame.columns) if name in by_name else []
+        for position, column, kind, _why in list(found):
+            for companion in _interval_columns(column, kind, columns):
+                found.append(
+                    (position, companion, "interval", f"interval of a suppressed {column}")
+                )
     out = []
     for table in tables:
         if table.name not in hits:
@@ -649,12 +685,26 @@ def _apply_to_tables(
     return out, records
 
 
+def _interval_columns(column: str, kind: str, columns: list[str]) -> list[str]:
+    """Columns holding an interval around ``column`` (``pct_ci_lower`` beside ``pct`` ...).
+
+    An interval around a suppressed percentage or median gives it away, so it
+    goes with it.
+    """
+    found = [c for c in columns if c.startswith(f"{column}_ci_")]
+    if kind == "statistic":
+        found += [c for c in columns if c in ("ci_lower", "ci_upper")]
+    return found
+
+
 def _row_labels(table: Table) -> list[str]:
     frame = table.frame
     if table.name == "subsample":
         return [f"{c}: {v}" for c, v in zip(frame["characteristic"], frame["value"])]
     if table.name == "table3_durations":
         return [f"{m}: {s}" for m, s in zip(frame["measure"], frame["statistic"])]
+    if table.name == "duration_distribution" and "weeks" in frame.columns:
+        return [f"{m}: {w}" for m, w in zip(frame["measure"], frame["weeks"])]
     return [str(v) for v in frame[frame.columns[0]]]
 
 
@@ -823,9 +873,26 @@ def _figure_cells(
         grid.sum_of(cell_declared, declared)
         count(("n_methodology_declared",), cell_declared)
 
-    # Any other whole-number figure stands alone: primary suppression only.
+    for key in figures.get("age_band_pcts", {}) or {}:
+        pct(("age_band_pcts", key), cell("table4_age", key), cell("table4_age", "Total"))
+        for bound in ("lower", "upper"):
+            mapping[("age_band_pct_ci", key, bound)] = mapping[("age_band_pcts", key)]
+    # Intervals around a figure go with it: pct_deaths_ci.lower with pct_deaths,
+    # incident_to_rr_weeks_median_ci.upper with incident_to_rr_weeks.median.
+    for path, target in list(mapping.items()):
+        if target[0] == "pct":
+            interval = (f"{path[0]}_ci", *path[1:])
+        elif target[0] == "statistic" and path[-1] == "median":
+            interval = (f"{path[0]}_median_ci",)
+        else:
+            continue
+        bounds = _get(figures, interval)
+        if isinstance(bounds, dict):
+            for bound in bounds:
+                mapping[(*interval, str(bound))] = target
+    # Any other count (n_..., ....n, ..._counts.<key>) stands alone: primary only.
     for path, value in _walk(figures):
-        if path in mapping or path == ("cohort_year",):
+        if path in mapping or not _count_like(path):
             continue
         if isinstance(value, int | np.integer) and not isinstance(value, bool):
             count(path, grid.figure(".".join(path), int(value)))
@@ -835,6 +902,12 @@ def _figure_cells(
         if kind == "count" and target is None and isinstance(value, int | np.integer):
             mapping[path] = ("count", grid.figure(".".join(path), int(value)), None)
     return mapping
+
+
+def _count_like(path: tuple[str, ...]) -> bool:
+    """A key figure that is a count by its name (not a setting such as a seed or a level)."""
+    last = path[-1]
+    return last == "n" or last.startswith("n_") or (len(path) > 1 and path[0].endswith("_counts"))
 
 
 def _walk(figures: dict, prefix: tuple[str, ...] = ()) -> list[tuple[tuple[str, ...], object]]:
