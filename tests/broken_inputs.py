@@ -578,8 +578,7 @@ FATAL = [
             ),
             strict=True,
         ),
-        "strict mode: 4 data problems found (set strict: false to keep the rows and report them "
-        "in data_quality.csv):\n"
+        "strict mode: 4 data problems found:\n"
         f"  file '{SINS}', sheet 'sins', row 3, column 'child_age_years': out of range 0-17\n"
         f"  file '{SCHEDULE}', sheet 'reviews', row 4, column 'incident_type': unknown code\n"
         f"  file '{SCHEDULE}', sheet 'children', row 2, column 'sin_id': links to no SIN\n"

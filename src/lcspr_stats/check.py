@@ -168,8 +168,7 @@ def strict_message(lines: list[str]) -> str:
     """The fatal message of strict mode, listing every problem."""
     lines = list(dict.fromkeys(lines))
     return (
-        f"strict mode: {len(lines)} data problem{'s' if len(lines) != 1 else ''} found "
-        "(set strict: false to keep the rows and report them in data_quality.csv):\n"
+        f"strict mode: {len(lines)} data problem{'s' if len(lines) != 1 else ''} found:\n"
         + "\n".join(f"  {line}" for line in lines)
     )
 
