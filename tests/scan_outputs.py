@@ -1,9 +1,9 @@
 """Scanning output files for anything identifying from the inputs: ids, partnership names, dates.
 
 Used by the confidentiality tests: the needles come from the input frames,
-the haystack is every file under a results folder (CSV, JSON, Markdown,
-SVG as text; .xlsx by its cell contents and document properties; PNG by its
-text chunks).
+the haystack is every file under a results folder (CSV, JSON, Markdown as
+text; HTML and SVG by their text, titles and alt text; .xlsx by its cell
+contents and document properties; PNG by its text chunks).
 """
 
 from __future__ import annotations
@@ -77,7 +77,15 @@ def file_text(path: Path) -> str:
         return "\n".join(parts)
     if path.suffix.lower() == ".png":
         return "\n".join(_png_text(data))
-    return data.decode("utf-8", errors="replace")
+    text = data.decode("utf-8", errors="replace")
+    if path.suffix.lower() in (".html", ".htm", ".svg", ".xml"):
+        # What a reader sees: text and the titles and alt text of elements, not
+        # markup (SVG path data such as "C5.2" is not a child reference).
+        shown = re.findall(r'(?:alt|title|aria-label)="([^"]*)"', text)
+        text = re.sub(r"<(style|script)\b.*?</\1>", " ", text, flags=re.S | re.I)
+        text = re.sub(r"<[^>]*>", " ", text)
+        return text + "\n" + "\n".join(shown)
+    return text
 
 
 def _png_text(data: bytes) -> list[str]:

@@ -192,8 +192,8 @@ def test_no_small_count_is_shown(bundled_run, tmp_path, suppress_zeros):
                 if key.endswith("_weeks"):
                     value = {"n": value["n"]}  # medians and ranges are weeks, not counts
                 yield from walk(value, where)
-            elif not key.startswith("pct") and key != "cohort_year":
-                yield where, value
+            elif key == "n" or key.startswith("n_") or path.split(".")[0].endswith("_counts"):
+                yield where, value  # counts by name (not settings such as a seed)
 
     for where, value in walk(figures):
         if isinstance(value, int) and (0 < value < 5 or (suppress_zeros and value == 0)):

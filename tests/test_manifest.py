@@ -51,11 +51,12 @@ def test_manifest_records_config_software_and_command(bundled_run):
     assert manifest["config"]["cohorts"] == [2021]
     assert manifest["config"]["codebook"]["sex"] == ["male", "female", "other", "not known"]
     assert {e["lcspr_id"] for e in manifest["config"]["exclusions"]} == {WITHHELD}
+    assert not {"results_dir", "processed_dir", "logs_dir"} & set(manifest["config"])
     software = manifest["software"]
     assert software["lcspr-stats"] == metadata.version("lcspr-stats")
     for name in ("pandas", "snakemake", "scipy", "python-calamine", "pandera", "defusedxml"):
         assert software["dependencies"][name] == metadata.version(name)
-    assert manifest["command"].startswith("snakemake --cores 2 --configfile ")
+    assert manifest["command"] == "snakemake --cores 2 --configfile config.yaml"
     assert "python" not in manifest["command"].split()[0]
     text = (bundled_run / "manifest.json").read_text()
     assert str(ROOT) not in text  # no path of this clone
@@ -65,6 +66,9 @@ def test_command_line_is_the_same_in_every_clone(tmp_path):
     argv = ["/opt/x/.venv/bin/snakemake", "--cores", "2", "--configfile", str(tmp_path / "c.yaml")]
     assert command_line(argv, tmp_path) == "snakemake --cores 2 --configfile c.yaml"
     assert command_line(["snakemake", "-n"], tmp_path) == "snakemake -n"
+    # A config outside the working folder is named by its file name alone.
+    outside = ["/x/snakemake/__main__.py", "--configfile", "/elsewhere/run1/config.yaml"]
+    assert command_line(outside, tmp_path) == "snakemake --configfile config.yaml"
 
 
 def test_recorded_config_leaves_the_config_itself_alone():

@@ -14,6 +14,8 @@ from pathlib import Path
 from .determinism import atomic_write_text
 
 PACKAGE = "lcspr-stats"
+# Environment variable the workflow hands the command line to the manifest job in.
+COMMAND_VARIABLE = "LCSPR_STATS_COMMAND"
 WITHHELD = "[withheld]"
 
 
@@ -23,6 +25,24 @@ def cohort_inputs(config: dict, year: int | str) -> list[str]:
 
     sources = [cfg.input_path(config, source, year) for source in cfg.SOURCES]
     return list(dict.fromkeys(sources)) + [str(p) for p in config["reference"].values()]
+
+
+def year_outputs(rules, results_dir: str) -> list[str]:
+    """Every output template of the workflow's rules under ``results_dir/{year}/``.
+
+    Only templates whose one wildcard is ``year`` (others cannot be filled
+    here; register those in ``COHORT_OUTPUTS``). The manifest itself is left out.
+    """
+    prefix = f"{results_dir}/{{year}}/"
+    found = []
+    for rule in rules:
+        for output in rule.output:
+            template = str(output)
+            wildcards = set(re.findall(r"{\s*(\w+)", template))
+            if template.startswith(prefix) and wildcards == {"year"}:
+                if not template.endswith("/manifest.json"):
+                    found.append(template)
+    return list(dict.fromkeys(found))
 
 
 def sha256_file(path: str | Path) -> str:
@@ -57,24 +77,34 @@ def _version(name: str) -> str:
 def command_line(argv: list[str], cwd: str | Path | None = None) -> str:
     """The command that ran the workflow, fit to record: no machine-specific program path.
 
-    The program becomes ``snakemake``; arguments that are paths inside
-    ``cwd`` are made relative to it, so two clones record the same command.
+    The program is named without its folder (``python -m snakemake`` is
+    ``snakemake``); arguments that are paths inside ``cwd`` are made relative
+    to it, and other absolute paths are given by file name, so the same
+    command run in two clones or two folders records the same.
     """
     cwd = Path(cwd or os.getcwd()).resolve()
-    shown = ["snakemake"]
+    program = Path(argv[0]).name if argv else "snakemake"
+    # "python -m snakemake" runs snakemake/__main__.py; a venv's script is "snakemake".
+    shown = ["snakemake" if program in ("__main__.py", "snakemake") else program]
     for arg in argv[1:]:
         if os.path.isabs(arg):
             try:
                 arg = str(Path(arg).resolve().relative_to(cwd))
             except ValueError:
-                pass
+                # Outside the working folder (a config in a temporary folder): its
+                # name only, so the same command run elsewhere records the same.
+                arg = Path(arg).name
         shown.append(arg)
     return " ".join(shown)
 
 
+# Where outputs were written says nothing about how they were made.
+OUTPUT_LOCATIONS = ("results_dir", "processed_dir", "logs_dir")
+
+
 def recorded_config(config: dict) -> dict:
-    """The config as recorded: the LCSPR ids of named exclusions are withheld."""
-    recorded = copy.deepcopy(dict(config))
+    """The config as recorded: output folders left out, ids of named exclusions withheld."""
+    recorded = {k: copy.deepcopy(v) for k, v in dict(config).items() if k not in OUTPUT_LOCATIONS}
     for exclusion in recorded.get("exclusions") or []:
         if "lcspr_id" in exclusion:
             exclusion["lcspr_id"] = WITHHELD

@@ -1,6 +1,8 @@
 """Snakemake script: write one cohort's provenance manifest."""
 
-from lcspr_stats.manifest import run_manifest
+import os
+
+from lcspr_stats.manifest import COMMAND_VARIABLE, run_manifest
 from lcspr_stats.stages import as_script
 
 smk = snakemake  # noqa: F821 - provided by Snakemake
@@ -11,6 +13,6 @@ as_script(
     config=dict(smk.config),
     inputs=list(smk.input.inputs),
     outputs=list(smk.input.outputs),
-    command=smk.params.command,
+    command=os.environ.get(COMMAND_VARIABLE, "snakemake (command not recorded)"),
     manifest_out=smk.output[0],
 )
