@@ -96,3 +96,24 @@ def test_two_runs_give_byte_identical_outputs(bundled_run):
     }
     assert set(second) == set(first)
     assert [name for name in first if first[name] != second[name]] == []
+
+
+def test_the_manifest_covers_every_cohort_output_of_every_rule():
+    """Outputs a rule writes into results/<year>/ are hashed even if not registered."""
+    from types import SimpleNamespace
+
+    from lcspr_stats.manifest import year_outputs
+
+    rules = [
+        SimpleNamespace(
+            output=["results/{year,\\d{4}}/tables/a.csv", "results/{year,\\d{4}}/manifest.json"]
+        ),
+        SimpleNamespace(
+            output=["results/{year}/figures/{name}.png", "data/processed/{year}/x.pkl"]
+        ),
+        SimpleNamespace(output=["results/{year}/b.json"]),
+    ]
+    assert year_outputs(rules, "results") == [
+        "results/{year}/tables/a.csv",
+        "results/{year}/b.json",
+    ]

@@ -33,11 +33,14 @@ def year_outputs(rules, results_dir: str) -> list[str]:
     Only templates whose one wildcard is ``year`` (others cannot be filled
     here; register those in ``COHORT_OUTPUTS``). The manifest itself is left out.
     """
+    from snakemake.io import strip_wildcard_constraints
+
     prefix = f"{results_dir}/{{year}}/"
     found = []
     for rule in rules:
         for output in rule.output:
-            template = str(output)
+            # Rules store "{year,\d{4}}" once wildcard_constraints apply.
+            template = strip_wildcard_constraints(str(output))
             wildcards = set(re.findall(r"{\s*(\w+)", template))
             if template.startswith(prefix) and wildcards == {"year"}:
                 if not template.endswith("/manifest.json"):
