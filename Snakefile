@@ -12,12 +12,15 @@ validate(config, "workflow/schemas/config.schema.yaml")
 
 
 include: "workflow/rules/common.smk"
+include: "workflow/rules/preflight.smk"
 include: "workflow/rules/ingest.smk"
 include: "workflow/rules/derive.smk"
 include: "workflow/rules/tables.smk"
 include: "workflow/rules/trends.smk"
 include: "workflow/rules/figures.smk"
 include: "workflow/rules/report.smk"
+# Keep last: the manifest hashes every output registered above.
+include: "workflow/rules/manifest.smk"
 
 
 rule all:

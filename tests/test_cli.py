@@ -219,4 +219,4 @@ def test_run_shows_every_problem_of_a_message_listing_several(tmp_path, capsys):
     assert cli.main(["run", "--config", str(configfile), "--cores", "1"]) == 1
     err = capsys.readouterr().err
     assert "lcspr-stats: error: strict mode: 1 data problem found:\n  " in err
-    assert "sheet 'rapid_reviews' row 5 column 'sin_id': a second rapid review" in err
+    assert "sheet 'rapid_reviews', row 5, column 'sin_id': a second rapid review" in err

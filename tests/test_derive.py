@@ -145,3 +145,51 @@ def test_exclusions_mark_only_their_statistic():
     assert out["excluded_incident_to_rr"].tolist()[0] == "why"
     assert out["excluded_rr_to_lcspr"].isna().all()
     assert np.all(pd.isna(out["excluded_incident_to_rr"].iloc[1:]))
+
+
+# --- properties ------------------------------------------------------------------------
+
+DATES = st.dates(
+    min_value=pd.Timestamp("2015-01-01").date(), max_value=pd.Timestamp("2026-12-31").date()
+)
+
+
+@given(DATES, st.integers(0, 2000))
+def test_completed_weeks_are_whole_weeks_of_ordered_dates(start, days):
+    start = D(start)
+    end = start + pd.Timedelta(days=days)
+    weeks = derive.weeks_between(pd.Series([start]), pd.Series([end]), "completed").iloc[0]
+    assert weeks >= 0
+    assert 7 * weeks <= days < 7 * (weeks + 1)
+    exact = derive.weeks_between(pd.Series([start]), pd.Series([end]), "exact").iloc[0]
+    assert float(exact) == pytest.approx(round(days / 7, 2))
+    assert weeks <= float(exact) < weeks + 1
+
+
+@given(DATES, st.integers(0, 400), st.integers(0, 30))
+def test_working_days_are_never_negative_and_grow_with_the_end_date(start, days, more):
+    start = D(start)
+    end = start + pd.Timedelta(days=days)
+    later = end + pd.Timedelta(days=more)
+    counts = derive.working_days(pd.Series([start, start]), pd.Series([end, later]))
+    assert 0 <= counts.iloc[0] <= days  # at most one working day per calendar day
+    assert counts.iloc[0] <= counts.iloc[1] <= counts.iloc[0] + more
+
+
+@given(st.integers(-5, 25))
+def test_every_age_of_a_child_is_in_exactly_one_band(age):
+    band = derive.age_band(pd.Series([age], dtype="Int64"), BANDS).iloc[0]
+    holding = [b["label"] for b in BANDS if b["min"] <= age <= b["max"]]
+    if 0 <= age <= 17:
+        assert holding == [band]
+    else:
+        assert holding == [] and pd.isna(band)
+
+
+@given(st.integers(0, 10_000), st.integers(1, 10_000))
+def test_percentages_are_whole_numbers_from_0_to_100(n, d):
+    n = n % (d + 1)
+    for rounding in ("half_up", "half_even"):
+        pct = derive.percent(n, d, rounding)
+        assert isinstance(pct, int) and 0 <= pct <= 100
+        assert abs(pct - 100 * n / d) <= 0.5

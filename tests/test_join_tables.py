@@ -5,6 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 from conftest import load_default_config
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from test_validate import table_of
 from tiny_cohort import tiny_frames
 
@@ -104,3 +106,61 @@ def test_tables_and_key_figures(cohort):
     assert figures["n_published"] == 3 and figures["pct_published"] == 75
     assert figures["race_subsample_background_counts"] == {"Black and other minoritised": 1}
     assert figures["age_band_counts"] == {"Under 1": 1, "1-5": 0, "6-10": 1, "11-15": 0, "16+": 1}
+
+
+# --- reconciliation: every row accounted for, however the inputs break ---------------
+
+BREAKS = {
+    "review_other_year": ("reviews", "date_submitted", pd.Timestamp("2019-05-01")),
+    "review_date_unreadable": ("reviews", "date_submitted", "next spring"),
+    "review_date_blank": ("reviews", "date_submitted", None),
+    "child_orphan": ("children", "lcspr_id", "L40{i}"),  # one id per row: no duplicates
+    "child_no_lcspr": ("children", "lcspr_id", None),
+    "child_sin_nowhere": ("children", "sin_id", "S404"),
+    "child_not_index": ("children", "is_index_child", "no"),
+    "child_second_index": ("children", "is_index_child", "yes"),
+    "rr_sin_nowhere": ("rapid_review_register", "sin_id", "S404"),
+    "rr_no_date": ("rapid_review_register", "rr_date", None),
+    "rr_other_year": ("rapid_review_register", "rr_date", pd.Timestamp("2016-01-04")),
+    "sin_no_incident_date": ("sin_register", "incident_date", None),
+    "sin_late_notification": ("sin_register", "notification_date", pd.Timestamp("2015-01-01")),
+}
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(st.tuples(st.sampled_from(sorted(BREAKS)), st.integers(0, 7)), min_size=1, max_size=8)
+)
+def test_reconciliation_balances_however_the_inputs_break(breaks):
+    raw = {source: frame.astype(object) for source, frame in tiny_frames().items()}
+    for name, position in breaks:
+        source, column, value = BREAKS[name]
+        row = position % len(raw[source])
+        raw[source].loc[row, column] = value.format(i=row) if isinstance(value, str) else value
+    clean = {
+        source: clean_source(table_of(raw[source], SHEETS[source]), source, CONFIG["codebook"])[0]
+        for source in raw
+    }
+    info = {source: SourceInfo("in.xlsx", SHEETS[source]) for source in raw}
+    linked = link_cohort(
+        2021,
+        clean["reviews"],
+        clean["children"],
+        clean["sin_register"],
+        clean["rapid_review_register"],
+        info,
+        [2020, 2021],
+    )
+    recon = linked.reconciliation
+    for source, group in recon.groupby("source"):
+        read = group.loc[group["status"] == "read", "rows"].sum()
+        used = group.loc[group["status"] == "used", "rows"].sum()
+        excluded = group.loc[group["status"] == "excluded", "rows"].sum()
+        assert read == len(raw[source]) == used + excluded, source
+        assert (group["rows"] >= 0).all()
+    by_reason = recon.set_index(["source", "reason"])["rows"]
+    submitted = clean["reviews"]["date_submitted"]
+    other_year = int((submitted.notna() & (submitted.dt.year != 2021)).sum())
+    assert by_reason[("reviews", "other cohort (submitted in another year)")] == other_year
+    assert by_reason[("reviews", "submitted in 2021")] == len(linked.lcsprs)
+    assert by_reason[("children", "child of a 2021 LCSPR")] == len(linked.children)

@@ -54,7 +54,11 @@ def test_duplicate_id_names_both_rows():
     sins.loc[3, "sin_id"] = "S1"
     with pytest.raises(InputError) as error:
         clean_source(table_of(sins), "sin_register", CODEBOOK)
-    assert "duplicate id 'S1' in rows 2 and 5" in str(error.value)
+    assert str(error.value) == (
+        "file 'in.xlsx', sheet 'sins', column 'sin_id': duplicate id in rows 2 and 5; "
+        "each sin_id must be unique"
+    )
+    assert "S1" not in str(error.value)  # ids stay out of messages and logs
 
 
 def test_bad_values_keep_the_row_and_are_reported():

@@ -66,6 +66,7 @@ def read_and_clean(
         cfg.input_path(config, source, year),
         cfg.input_sheet(config, source),
         max_bytes=config.get("max_input_bytes"),
+        max_unzipped_bytes=config.get("max_unzipped_bytes"),
     )
     frame, quality = clean_source(
         table, source, config["codebook"], dayfirst=config.get("dates_day_first", True)
@@ -95,6 +96,23 @@ def check_inputs(config: dict, year: int) -> InputCheck:
     InputError
         Listing every fatal problem found.
     """
+    result, fatal = gather_inputs(config, year)
+    if fatal:
+        raise InputError(combine_messages(fatal))
+    assert result is not None
+    return result
+
+
+def gather_inputs(config: dict, year: int) -> tuple[InputCheck | None, list[str]]:
+    """Like :func:`check_inputs`, but return the fatal messages instead of raising.
+
+    Returns
+    -------
+    result : InputCheck or None
+        None when a fatal problem stopped a source from being read.
+    fatal : list of str
+        One message per fatal problem (file, sheet, column and what was expected).
+    """
     frames, info, problems, fatal = {}, {}, [], []
     for source in cfg.SOURCES:
         try:
@@ -104,11 +122,7 @@ def check_inputs(config: dict, year: int) -> InputCheck:
             continue
         problems.append(quality)
     if fatal:
-        if len(fatal) == 1:
-            raise InputError(fatal[0])
-        raise InputError(
-            f"{len(fatal)} problems stop the run:\n" + "\n".join(f"  {m}" for m in fatal)
-        )
+        return None, fatal
     cohort = link_cohort(
         year,
         frames["reviews"],
@@ -121,7 +135,52 @@ def check_inputs(config: dict, year: int) -> InputCheck:
     problems.append(cohort.quality)
     found = [p for p in problems if len(p)]
     quality = pd.concat(found, ignore_index=True) if found else quality_frame()
-    return InputCheck(year=year, frames=frames, info=info, cohort=cohort, quality=quality)
+    return InputCheck(year=year, frames=frames, info=info, cohort=cohort, quality=quality), []
+
+
+def combine_messages(messages: list[str]) -> str:
+    """One message for several problems: the message itself, or a count and a list."""
+    messages = list(dict.fromkeys(messages))
+    if len(messages) == 1:
+        return messages[0]
+    return f"{len(messages)} problems stop the run:\n" + "\n".join(f"  {m}" for m in messages)
+
+
+def strict_messages(quality: pd.DataFrame) -> list[str]:
+    """One line per per-value problem, for strict mode (unknown columns are not problems).
+
+    Values are not repeated: the file, sheet, row and column say where to look.
+    """
+    problems = quality.loc[quality["rule"] != "unknown column"]
+    return [
+        InputError(
+            str(r.rule),
+            file=str(r.file),
+            sheet="" if pd.isna(r.sheet) else str(r.sheet),
+            row=None if pd.isna(r.row) else int(r.row),
+            column=str(r.column),
+        ).render()
+        for r in problems.itertuples()
+    ]
+
+
+def strict_message(lines: list[str]) -> str:
+    """The fatal message of strict mode, listing every problem."""
+    lines = list(dict.fromkeys(lines))
+    return (
+        f"strict mode: {len(lines)} data problem{'s' if len(lines) != 1 else ''} found:\n"
+        + "\n".join(f"  {line}" for line in lines)
+    )
+
+
+def empty_cohort_error(year: int, reviews: SourceInfo) -> InputError:
+    """The fatal error for a cohort year with no LCSPRs submitted in it."""
+    return InputError(
+        f"no LCSPRs submitted in {year}: the cohort is empty, so no tables can be made",
+        file=reviews.file,
+        sheet=reviews.sheet,
+        column="date_submitted",
+    )
 
 
 def check_cohorts_have_lcsprs(config: dict) -> None:

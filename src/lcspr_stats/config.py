@@ -20,7 +20,7 @@ def load_schema(path: str | Path | None = None) -> dict:
         return yaml.safe_load(handle)
 
 
-def check_config(config: dict, schema: dict | None = None) -> dict:
+def check_config(config: dict, schema: dict | None = None, *, file: str = "config") -> dict:
     """Validate ``config`` against the schema, filling defaults.
 
     Parameters
@@ -29,6 +29,8 @@ def check_config(config: dict, schema: dict | None = None) -> dict:
         The parsed config.yaml.
     schema : dict, optional
         The schema; defaults to workflow/schemas/config.schema.yaml.
+    file : str
+        How the message names the config (its path, when read from a file).
 
     Returns
     -------
@@ -53,7 +55,7 @@ def check_config(config: dict, schema: dict | None = None) -> dict:
             lines.append(f"  {key}: {error.message}")
         raise InputError(
             "config does not match workflow/schemas/config.schema.yaml:\n" + "\n".join(lines),
-            file="config",
+            file=file,
         )
     _fill_defaults(config, schema)
     return config
@@ -83,7 +85,7 @@ def load_config(path: str | Path) -> dict:
         ) from None
     if not isinstance(config, dict):
         raise InputError("must be a YAML mapping of keys", file=str(path))
-    return check_config(config)
+    return check_config(config, file=str(path))
 
 
 def input_path(config: dict, source: str, year: int | str) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import io
 import re
 import zipfile
@@ -18,6 +19,8 @@ EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods"}
 TEXT_SUFFIXES = {".csv"}
 SPSS_SUFFIXES = {".sav", ".zsav"}
 SUPPORTED_SUFFIXES = EXCEL_SUFFIXES | TEXT_SUFFIXES | SPSS_SUFFIXES
+# Office formats that are zip archives of XML parts (.xls is an older binary format).
+ZIP_SUFFIXES = {".xlsx", ".xlsm", ".ods"}
 
 # Encodings tried in turn for CSV: exports from Excel on Windows are often cp1252.
 CSV_ENCODINGS = ("utf-8-sig", "cp1252")
@@ -55,7 +58,13 @@ def normalise_header(name: object) -> str:
     return re.sub(r"[\s\-]+", "_", text)
 
 
-def read_source(path: str | Path, sheet: str, *, max_bytes: int | None = None) -> SourceTable:
+def read_source(
+    path: str | Path,
+    sheet: str,
+    *,
+    max_bytes: int | None = None,
+    max_unzipped_bytes: int | None = None,
+) -> SourceTable:
     """Read one sheet of one input file, with every cell as read.
 
     Parameters
@@ -66,6 +75,9 @@ def read_source(path: str | Path, sheet: str, *, max_bytes: int | None = None) -
         The sheet to read from a workbook (ignored for .csv and .sav).
     max_bytes : int, optional
         Refuse files larger than this.
+    max_unzipped_bytes : int, optional
+        Refuse .xlsx, .xlsm and .ods files whose parts unpack to more than
+        this (a zip bomb).
 
     Returns
     -------
@@ -74,11 +86,40 @@ def read_source(path: str | Path, sheet: str, *, max_bytes: int | None = None) -
     Raises
     ------
     InputError
-        The file is missing, of an unsupported type, unreadable, too large, or
-        lacks the sheet; the message names the file and the sheet.
+        The file is missing, of an unsupported type, unreadable, too large,
+        unsafe (a zip bomb, XML with a document type declaration), lacks the
+        sheet, or has a blank or repeated header; the message names the file
+        and the sheet.
     """
     file = str(path)
     path = Path(path)
+    suffix = path.suffix.lower()
+    check_file(path, file, sheet, max_bytes=max_bytes)
+    if suffix in ZIP_SUFFIXES:
+        check_archive(path, file, sheet, max_unzipped_bytes=max_unzipped_bytes)
+    if suffix in TEXT_SUFFIXES:
+        cells, sheet_used = _read_csv(path, file), ""
+    elif suffix in SPSS_SUFFIXES:
+        cells, sheet_used = _read_spss(path, file), ""
+    else:
+        cells, sheet_used = _read_workbook(path, file, sheet), sheet
+    frame, original = _with_header(cells, file, sheet_used)
+    # Rows that are wholly blank are spreadsheet padding, not records.
+    frame = frame.loc[~_blank_rows(frame)]
+    return SourceTable(frame=frame, file=file, sheet=sheet_used, original_columns=original)
+
+
+def check_file(path: Path, file: str, sheet: str = "", *, max_bytes: int | None = None) -> None:
+    """Stop unless ``path`` is an existing file of a supported type within the size limit.
+
+    Cheap (no reading), so the workflow can run it for every input before it
+    plans any job.
+
+    Raises
+    ------
+    InputError
+        Naming the file and sheet, and what was expected.
+    """
     suffix = path.suffix.lower()
     if not path.exists():
         raise InputError(file=file, sheet=sheet, message="file not found")
@@ -91,40 +132,173 @@ def read_source(path: str | Path, sheet: str, *, max_bytes: int | None = None) -
             message=f"unsupported file type '{suffix or '(none)'}'; expected one of "
             + ", ".join(sorted(SUPPORTED_SUFFIXES)),
         )
-    if max_bytes is not None and path.stat().st_size > max_bytes:
+    size = path.stat().st_size
+    if max_bytes is not None and size > max_bytes:
         raise InputError(
             file=file,
             sheet=sheet,
-            message=f"file is {path.stat().st_size} bytes, over the limit of {max_bytes}",
+            message=f"file is {size} bytes, over the limit of {max_bytes} (max_input_bytes)",
         )
-    if suffix in TEXT_SUFFIXES:
-        frame, sheet_used = _read_csv(path, file), ""
-    elif suffix in SPSS_SUFFIXES:
-        frame, sheet_used = _read_spss(path, file), ""
-    else:
-        frame, sheet_used = _read_workbook(path, file, sheet), sheet
-    original = {}
-    renamed = []
-    for column in frame.columns:
-        key = normalise_header(column)
+    if size == 0:
+        raise InputError(file=file, sheet=sheet, message="file is empty (0 bytes)")
+
+
+def check_archive(
+    path: Path, file: str, sheet: str = "", *, max_unzipped_bytes: int | None = None
+) -> None:
+    """Refuse an .xlsx/.ods archive that is not a zip, unpacks too large, or carries a DTD.
+
+    Office files are zip archives of XML parts. Before the spreadsheet reader
+    sees one, the sizes its parts declare are added up (a zip bomb unpacks to
+    gigabytes from a few kilobytes), and the start of every XML part is parsed
+    with defusedxml, which refuses a document type declaration: spreadsheets
+    never need one, and it is what entity-expansion ("billion laughs") and
+    external-entity attacks are made of.
+
+    Raises
+    ------
+    InputError
+        Naming the file and the part at fault.
+    """
+    try:
+        archive = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError):
+        raise InputError(
+            file=file,
+            sheet=sheet,
+            message=f"cannot be read as a spreadsheet: a {path.suffix.lower()} file is a zip "
+            "archive, and this one is not (damaged, or another kind of file renamed)",
+        ) from None
+    with archive:
+        members = archive.infolist()
+        unzipped = sum(m.file_size for m in members)
+        if max_unzipped_bytes is not None and unzipped > max_unzipped_bytes:
+            raise InputError(
+                file=file,
+                sheet=sheet,
+                message=f"unpacks to {unzipped} bytes, over the limit of {max_unzipped_bytes} "
+                "(max_unzipped_bytes); refused as a possible zip bomb",
+            )
+        for member in members:
+            if member.filename.lower().endswith((".xml", ".rels")):
+                _check_xml_prolog(archive, member, file, sheet)
+
+
+class _RootReached(Exception):
+    """Raised by the prolog check's parser target at the first element."""
+
+
+class _StopAtRoot:
+    """An ElementTree parser target that stops parsing at the root element."""
+
+    def start(self, tag: str, attrib: dict) -> None:
+        raise _RootReached
+
+    def end(self, tag: str) -> None:  # pragma: no cover - never reached
+        pass
+
+    def data(self, data: str) -> None:  # pragma: no cover - text before the root
+        pass
+
+    def close(self) -> None:
+        pass
+
+
+def _check_xml_prolog(archive: zipfile.ZipFile, member: zipfile.ZipInfo, file: str, sheet: str):
+    """Parse one XML part up to its root element with DTDs and entities forbidden."""
+    import defusedxml
+    from defusedxml.ElementTree import DefusedXMLParser
+
+    parser = DefusedXMLParser(
+        target=_StopAtRoot(), forbid_dtd=True, forbid_entities=True, forbid_external=True
+    )
+    try:
+        with archive.open(member) as handle:
+            # A DTD can only stand before the root element, so the prolog is enough.
+            for _ in range(16):
+                chunk = handle.read(65536)
+                if not chunk:
+                    break
+                parser.feed(chunk)
+    except _RootReached:
+        return
+    except defusedxml.DefusedXmlException:
+        raise InputError(
+            file=file,
+            sheet=sheet,
+            message=f"part '{member.filename}' declares an XML document type (DTD), which "
+            "spreadsheets do not need and which can hide entity-expansion attacks; refused",
+        ) from None
+    except Exception:  # noqa: BLE001 - malformed XML is for the reader to report
+        return
+
+
+def _with_header(cells: pd.DataFrame, file: str, sheet: str) -> tuple[pd.DataFrame, dict]:
+    """Take the first row of ``cells`` as the header; index data rows from 0.
+
+    Columns with a blank header and no data are padding and are dropped; a
+    blank header over data, or two headers that match the same name, stop
+    the run.
+    """
+    if cells.shape[0] == 0:
+        return pd.DataFrame(index=pd.RangeIndex(0)), {}
+    header = cells.iloc[0]
+    data = cells.iloc[1:].reset_index(drop=True)
+    blank_header = header.astype("string").fillna("").str.strip() == ""
+    if blank_header.all() and cells.shape[1] and not _blank_rows(data).all():
+        raise InputError(
+            file=file,
+            sheet=sheet,
+            row=1,
+            message="the first row is empty; it must hold the column names",
+        )
+    original: dict[str, str] = {}
+    first_at: dict[str, int] = {}
+    keep, names = [], []
+    for position, (name, blank) in enumerate(zip(header, blank_header)):
+        column = data.iloc[:, position]
+        if blank:
+            if _blank_rows(column.to_frame()).all():
+                continue
+            raise InputError(
+                file=file,
+                sheet=sheet,
+                column=column_letter(position),
+                message="a column holds data but has no name in the first row",
+            )
+        key = normalise_header(name)
         if key in original:
             raise InputError(
                 file=file,
-                sheet=sheet_used,
-                column=str(column),
-                message=f"two columns both read as '{key}' ('{original[key]}' and '{column}')",
+                sheet=sheet,
+                column=str(name).strip(),
+                message=f"two columns both read as '{key}' ('{original[key]}' and "
+                f"'{str(name).strip()}', columns {column_letter(first_at[key])} and "
+                f"{column_letter(position)}); keep one",
             )
-        original[key] = str(column)
-        renamed.append(key)
-    frame.columns = renamed
-    # Rows that are wholly blank are spreadsheet padding, not records.
-    frame = frame.loc[~_blank_rows(frame)]
-    return SourceTable(frame=frame, file=file, sheet=sheet_used, original_columns=original)
+        original[key] = str(name).strip()
+        first_at[key] = position
+        keep.append(position)
+        names.append(key)
+    frame = data.iloc[:, keep].copy()
+    frame.columns = names
+    frame.index = pd.RangeIndex(len(frame))
+    return frame.astype(object), original
+
+
+def column_letter(position: int) -> str:
+    """Spreadsheet column letter of a 0-based position (0 -> A, 27 -> AB)."""
+    letters = ""
+    position += 1
+    while position:
+        position, rest = divmod(position - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
 
 
 def _blank_rows(frame: pd.DataFrame) -> pd.Series:
     if frame.empty:
-        return pd.Series(False, index=frame.index)
+        return pd.Series(True, index=frame.index)
     as_text = frame.astype("string").fillna("")
     return as_text.apply(lambda col: col.str.strip() == "").all(axis=1)
 
@@ -146,14 +320,12 @@ def _read_workbook(path: Path, file: str, sheet: str) -> pd.DataFrame:
                 message="sheet not found; the file has: " + ", ".join(names),
             )
         try:
-            frame = pd.read_excel(sheets, sheet_name=match, dtype=object, header=0)
+            cells = pd.read_excel(sheets, sheet_name=match, dtype=object, header=None)
         except Exception as exc:
             raise InputError(
                 file=file, sheet=sheet, message=f"sheet cannot be read ({_short(exc)})"
             ) from None
-    # pandas names blank headers "Unnamed: N"; keep them but make them visible.
-    frame.index = pd.RangeIndex(len(frame))
-    return frame
+    return cells
 
 
 def _read_csv(path: Path, file: str) -> pd.DataFrame:
@@ -164,11 +336,25 @@ def _read_csv(path: Path, file: str) -> pd.DataFrame:
         except UnicodeDecodeError:
             continue
         try:
-            frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, na_values=[""])
-        except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+            records = list(csv.reader(io.StringIO(text, newline="")))
+        except csv.Error as exc:
             raise InputError(file=file, message=f"cannot be read as CSV ({_short(exc)})") from None
-        frame.index = pd.RangeIndex(len(frame))
-        return frame.astype(object)
+        if not records:
+            return pd.DataFrame()
+        width = len(records[0])
+        for number, record in enumerate(records[1:], start=2):
+            extra = [cell for cell in record[width:] if cell.strip()]
+            if extra:
+                raise InputError(
+                    file=file,
+                    row=number,
+                    message=f"has {len(record)} cells but the header has {width}; a cell "
+                    "holds an unquoted comma or the row is shifted",
+                )
+        # Short rows are padded: spreadsheet exports drop trailing empty cells.
+        rows = [(r + [""] * width)[:width] for r in records]
+        frame = pd.DataFrame(rows, dtype=object)
+        return frame.where(frame != "")
     raise InputError(file=file, message="is not text in UTF-8 or Windows-1252")
 
 
@@ -179,8 +365,12 @@ def _read_spss(path: Path, file: str) -> pd.DataFrame:
         frame, _meta = pyreadstat.read_sav(str(path), apply_value_formats=True)
     except Exception as exc:
         raise InputError(file=file, message=f"cannot be read as SPSS ({_short(exc)})") from None
-    frame.index = pd.RangeIndex(len(frame))
-    return frame.astype(object)
+    # The same shape as a sheet read without a header: names in the first row.
+    header = pd.DataFrame([list(frame.columns)], dtype=object)
+    body = frame.astype(object)
+    body.columns = range(body.shape[1])
+    header.columns = range(body.shape[1])
+    return pd.concat([header, body], ignore_index=True)
 
 
 def _short(exc: Exception) -> str:

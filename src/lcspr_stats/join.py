@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from .validate import quality_frame
+from .validate import quality_frame, show_value
 
 LINK_ACTION = "row kept; link set to missing"
 
@@ -52,7 +52,7 @@ def _problems(
                 "sheet": info.sheet,
                 "row": int(row),
                 "column": column,
-                "value": "" if pd.isna(value) else str(value),
+                "value": show_value(value),
                 "rule": rule,
                 "action": action,
             }
@@ -155,6 +155,7 @@ def link_cohort(
             )
         )
     child_in_cohort = children["lcspr_id"].isin(cohort["lcspr_id"])
+    child_undated = children["lcspr_id"].isin(reviews.loc[no_date, "lcspr_id"])
     kids = children.loc[child_in_cohort].copy()
     recon += [
         _recon(info["children"], "children", "read", "", len(children)),
@@ -164,7 +165,14 @@ def link_cohort(
             "children",
             "excluded",
             "other cohort (child of an LCSPR submitted in another year)",
-            (known_lcspr & ~child_in_cohort).sum(),
+            (known_lcspr & ~child_in_cohort & ~child_undated).sum(),
+        ),
+        _recon(
+            info["children"],
+            "children",
+            "excluded",
+            "child of an LCSPR whose date_submitted is missing or unreadable",
+            child_undated.sum(),
         ),
         _recon(
             info["children"],
@@ -280,7 +288,8 @@ def link_cohort(
     ):
         lcsprs[column] = lcsprs["lcspr_id"].map(index_cols[column])
     for flag in ("sex_from_sin", "age_from_sin", "ethnicity_from_sin"):
-        lcsprs[flag] = lcsprs[flag].fillna(False).astype(bool)
+        # (all missing, e.g. no index child at all, maps to float NaN: go through boolean)
+        lcsprs[flag] = lcsprs[flag].astype("boolean").fillna(False).astype(bool)
     lcsprs["age_years"] = lcsprs["age_years"].astype("Int64")
     lcsprs["incident_date"] = _lookup(lcsprs["sin_id"], sin_attrs["incident_date"]).astype(
         "datetime64[ns]"
@@ -332,9 +341,13 @@ def link_cohort(
 
     # --- SIN and rapid review registers: which rows the cohort uses ----------
     cohort_sins = set(kids["sin_id"].dropna())
-    other_sins = set(children.loc[known_lcspr & ~child_in_cohort, "sin_id"].dropna())
+    other_sins = set(
+        children.loc[known_lcspr & ~child_in_cohort & ~child_undated, "sin_id"].dropna()
+    )
+    undated_sins = set(children.loc[child_undated, "sin_id"].dropna())
     sin_used = sins["sin_id"].isin(cohort_sins)
     sin_other = sins["sin_id"].isin(other_sins) & ~sin_used
+    sin_undated = sins["sin_id"].isin(undated_sins) & ~sin_used & ~sin_other
     recon += [
         _recon(info["sin_register"], "sin_register", "read", "", len(sins)),
         _recon(
@@ -355,8 +368,15 @@ def link_cohort(
             info["sin_register"],
             "sin_register",
             "excluded",
+            "linked only to an LCSPR whose date_submitted is missing or unreadable",
+            sin_undated.sum(),
+        ),
+        _recon(
+            info["sin_register"],
+            "sin_register",
+            "excluded",
             "not linked to any LCSPR in the coding schedule",
-            (~sin_used & ~sin_other).sum(),
+            (~sin_used & ~sin_other & ~sin_undated).sum(),
         ),
     ]
     rr_linked = rapid_reviews["rr_id"].isin(lcsprs["rr_id"].dropna())

@@ -12,11 +12,14 @@ from pathlib import Path
 import pandas as pd
 
 from . import config as cfg
-from .check import read_and_clean
+from .check import empty_cohort_error, read_and_clean, strict_message, strict_messages
+from .confidential import identifying_values, mask_quality
 from .derive import derive_fields
 from .determinism import atomic_write_text
+from .disclosure import apply_disclosure_control
 from .errors import InputError
 from .join import SourceInfo, link_cohort
+from .safety import neutralise_formulas
 from .tables import build_tables, key_figures, reference_checks
 from .validate import QUALITY_COLUMNS, quality_frame
 
@@ -27,8 +30,14 @@ CHECK_REASON = "rows read minus rows used and excluded (0 = every row accounted 
 
 
 def write_csv(frame: pd.DataFrame, path: str | Path) -> None:
-    """Write a CSV atomically: UTF-8, ``\\n`` line ends, no index."""
-    atomic_write_text(path, frame.to_csv(index=False, lineterminator="\n"))
+    """Write a CSV atomically: UTF-8, ``\\n`` line ends, no index.
+
+    Text that a spreadsheet would run as a formula (a leading ``=``, ``+``,
+    ``-``, ``@``) is written with a ``'`` before it
+    (:func:`lcspr_stats.safety.neutralise_formulas`).
+    """
+    text = neutralise_formulas(frame).to_csv(index=False, lineterminator="\n")
+    atomic_write_text(path, text)
 
 
 def write_json(data: dict, path: str | Path) -> None:
@@ -38,16 +47,9 @@ def write_json(data: dict, path: str | Path) -> None:
 
 def strict_check(quality: pd.DataFrame, strict: bool) -> None:
     """In strict mode, any per-value problem is fatal: list them all."""
-    problems = quality.loc[quality["rule"] != "unknown column"]
-    if strict and len(problems):
-        lines = [
-            f"  {r.file} sheet '{r.sheet}' row {r.row} column '{r.column}': {r.rule}"
-            for r in problems.itertuples()
-        ]
-        raise InputError(
-            f"strict mode: {len(problems)} data problem{'s' if len(problems) != 1 else ''} "
-            "found:\n" + "\n".join(lines)
-        )
+    lines = strict_messages(quality)
+    if strict and lines:
+        raise InputError(strict_message(lines))
 
 
 def run_ingest(source: str, year: int, config: dict, frame_out: str, quality_out: str) -> None:
@@ -87,8 +89,14 @@ def run_derive(
     children_out: str,
     quality_out: str,
     reconciliation_out: str,
+    quality_unmasked_out: str | None = None,
 ) -> None:
-    """Link and derive one cohort; write its frames, data-quality and reconciliation reports."""
+    """Link and derive one cohort; write its frames, data-quality and reconciliation reports.
+
+    The data-quality report in results/ has values that could identify a
+    case withheld (:func:`lcspr_stats.confidential.mask_quality`); the full
+    report goes to ``quality_unmasked_out``, outside results/.
+    """
     frames, info = {}, {}
     for source in SOURCES:
         frames[source], info[source] = _load(frames_in[source])
@@ -103,12 +111,7 @@ def run_derive(
     )
     strict_check(cohort.quality, config.get("strict", False))
     if cohort.lcsprs.empty:
-        raise InputError(
-            f"no LCSPRs submitted in {year}: the cohort is empty, so no tables can be made",
-            file=info["reviews"].file,
-            sheet=info["reviews"].sheet,
-            column="date_submitted",
-        )
+        raise empty_cohort_error(year, info["reviews"])
     lcsprs = derive_fields(cohort.lcsprs, cohort.children, config)
     Path(lcsprs_out).parent.mkdir(parents=True, exist_ok=True)
     lcsprs.to_pickle(lcsprs_out)
@@ -116,7 +119,11 @@ def run_derive(
     earlier = [pd.read_csv(p, dtype={"row": "Int64"}, keep_default_na=False) for p in quality_in]
     quality = pd.concat([*earlier, cohort.quality], ignore_index=True)
     quality = quality if len(quality) else quality_frame()
-    write_csv(quality[QUALITY_COLUMNS], quality_out)
+    if quality_unmasked_out:
+        write_csv(quality[QUALITY_COLUMNS], quality_unmasked_out)
+    identifiers = identifying_values(frames)
+    masked = mask_quality(quality[QUALITY_COLUMNS], config["codebook"], identifiers)
+    write_csv(masked, quality_out)
     reconciliation = add_reconciliation_check(cohort.reconciliation)
     write_csv(reconciliation, reconciliation_out)
     log.info("cohort %s: %d LCSPRs, %d data problems", year, len(lcsprs), len(quality))
@@ -160,11 +167,15 @@ def run_tables(
     notes_out: str,
     reference_checks_out: str,
     contents_out: str | None = None,
+    disclosure_out: str | None = None,
 ) -> None:
     """Make every table of a cohort, write them as CSVs, and write the key figures.
 
     ``contents_out``, if given, receives the list of tables in report order
     with their titles (the workbook, charts and HTML report read it).
+    With ``disclosure_control.enabled`` in config, small counts in the tables
+    and key figures are suppressed first (:mod:`lcspr_stats.disclosure`) and
+    ``disclosure_out`` lists what was suppressed and why.
     """
     lcsprs = pd.read_pickle(lcsprs_in)
     rapid_reviews = pd.read_pickle(rapid_reviews_in)
@@ -182,6 +193,10 @@ def run_tables(
         year,
         cfg.rapid_review_years(config, year),
     )
+    controlled = apply_disclosure_control(
+        tables, key_figures(tables, lcsprs, config, year), config, year
+    )
+    tables = controlled.tables
     for table in tables:
         write_csv(table.frame, Path(tables_dir) / f"{table.name}.csv")
     notes = pd.DataFrame(
@@ -210,7 +225,9 @@ def run_tables(
             row.pct_computed,
         )
     write_csv(checks, reference_checks_out)
-    write_json(key_figures(tables, lcsprs, config, year), key_figures_out)
+    if disclosure_out:
+        write_csv(controlled.check, disclosure_out)
+    write_json(controlled.key_figures, key_figures_out)
 
 
 def as_script(function: Callable[..., None], smk: object, **kwargs: object) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -140,12 +141,26 @@ def quality_rows(
             "sheet": table.sheet,
             "row": spreadsheet_row(index),
             "column": original,
-            "value": values.loc[index].astype("string").fillna("").to_numpy(),
+            "value": [show_value(v) for v in values.loc[index]],
             "rule": rule,
             "action": action,
         }
     )
     return frame.astype({"row": "Int64"})
+
+
+def show_value(value: object) -> str:
+    """A cell as the data-quality report shows it: dates as ``2021-03-04``, blanks as ``""``."""
+    if value is None or value is pd.NA or value is pd.NaT:
+        return ""
+    if isinstance(value, float) and value != value:  # NaN
+        return ""
+    if isinstance(value, dt.datetime | dt.date):
+        stamp = pd.Timestamp(value)
+        return stamp.strftime("%Y-%m-%d" if stamp == stamp.normalize() else "%Y-%m-%d %H:%M:%S")
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
 
 
 def check_columns(table: SourceTable, specs: list[ColumnSpec]) -> list[str]:
@@ -166,7 +181,11 @@ def check_columns(table: SourceTable, specs: list[ColumnSpec]) -> list[str]:
 
 
 def check_duplicates(table: SourceTable, frame: pd.DataFrame, id_columns: list[str]) -> None:
-    """Stop on a duplicated id, naming both spreadsheet rows."""
+    """Stop on a duplicated id, naming both spreadsheet rows.
+
+    The id itself is not put in the message: messages reach the terminal and
+    the logs, which carry no ids (the rows say where to look).
+    """
     keys = frame[id_columns]
     if keys.isna().any(axis=1).all():
         return
@@ -177,9 +196,10 @@ def check_duplicates(table: SourceTable, frame: pd.DataFrame, id_columns: list[s
         rows = keyed.index[dup & (keyed == pd.Series(first_key, index=id_columns)).all(axis=1)]
         shown = spreadsheet_row(rows[:2])
         label = " / ".join(table.original_columns.get(c, c) for c in id_columns)
+        n_ids = len(keyed[dup].drop_duplicates())
+        more = f" ({n_ids} ids are duplicated in all)" if n_ids > 1 else ""
         raise InputError(
-            f"duplicate id '{' / '.join(map(str, first_key))}' in rows {shown[0]} and {shown[1]}; "
-            "each id must be unique",
+            f"duplicate id in rows {shown[0]} and {shown[1]}{more}; each {label} must be unique",
             file=table.file,
             sheet=table.sheet,
             column=label,
@@ -217,8 +237,12 @@ def _value_schema(specs: list[ColumnSpec], source: str, codebook: dict) -> pa.Da
             for category in categories
         }
 
+        incident_types = {incident for incident, _category in pairs}
+        categories = {category for _incident, category in pairs}
+
         def category_fits(d: pd.DataFrame) -> pd.Series:
-            known = d["incident_type"].notna() & d["harm_category"].notna()
+            # Only known codes are compared: an unknown one is reported on its own.
+            known = d["incident_type"].isin(incident_types) & d["harm_category"].isin(categories)
             fits = pd.Series(
                 [(i, c) in pairs for i, c in zip(d["incident_type"], d["harm_category"])],
                 index=d.index,
@@ -366,6 +390,11 @@ def _apply_value_rules(
         index = pd.Index(sorted(set(group["index"].astype(int))))
         blank = rule == "required value missing"
         shown = raw[column] if column in raw.columns else frame[column]
+        if blank and column in raw.columns:
+            # A cell that was filled but unreadable is already reported as such.
+            index = index[clean.blank_mask(raw.loc[index, column]).to_numpy()]
+            if index.empty:
+                continue
         action = "row kept; value missing" if blank else VALUE_SET_MISSING
         reports.append(quality_rows(table, index, column, shown, rule, action))
         if not blank:

@@ -12,6 +12,8 @@ rule derive:
         children=f"{PROCESSED}/{{year}}/children.pkl",
         quality=f"{RESULTS}/{{year}}/data_quality.csv",
         reconciliation=f"{RESULTS}/{{year}}/reconciliation.csv",
+        # The data-quality report with every value (restricted: not in results/).
+        quality_unmasked=f"{PROCESSED}/{{year}}/data_quality_unmasked.csv",
     log:
         f"{LOGS}/{{year}}/derive.log",
     conda:

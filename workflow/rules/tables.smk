@@ -16,6 +16,8 @@ rule tables:
         contents=f"{RESULTS}/{{year}}/tables/contents.csv",
         reference_checks=f"{RESULTS}/{{year}}/reference_checks.csv",
         key_figures=f"{RESULTS}/{{year}}/key_figures.json",
+        # What disclosure control suppressed, and why (config disclosure_control).
+        disclosure=f"{RESULTS}/{{year}}/disclosure_check.csv",
     log:
         f"{LOGS}/{{year}}/tables.log",
     conda:

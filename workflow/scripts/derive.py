@@ -14,4 +14,5 @@ as_script(
     children_out=smk.output.children,
     quality_out=smk.output.quality,
     reconciliation_out=smk.output.reconciliation,
+    quality_unmasked_out=smk.output.quality_unmasked,
 )

@@ -17,4 +17,5 @@ as_script(
     notes_out=smk.output.notes,
     reference_checks_out=smk.output.reference_checks,
     contents_out=smk.output.contents,
+    disclosure_out=smk.output.disclosure,
 )

@@ -1,0 +1,50 @@
+# Last stage: results/<year>/manifest.json records the SHA-256 of every input
+# and output of the cohort, the config, the software versions and the command.
+# Include this file LAST: it hashes every output registered before it.
+import os
+import sys
+
+from lcspr_stats.manifest import (
+    COMMAND_VARIABLE,
+    cohort_inputs,
+    command_line,
+    year_outputs,
+)
+
+# The command as typed (program path and in-repository paths made relative),
+# handed to the job through the environment: as a param it would make every
+# new command line (a dry run, another --cores) re-run this rule. A job that
+# parses the workflow again (on a cluster) keeps the submitting command.
+os.environ.setdefault(COMMAND_VARIABLE, command_line(sys.argv))
+
+# Outputs the tables rule writes beside the registered ones.
+COHORT_OUTPUTS += [
+    out
+    for out in (
+        f"{RESULTS}/{{year}}/reference_checks.csv",
+        f"{RESULTS}/{{year}}/disclosure_check.csv",
+    )
+    if out not in COHORT_OUTPUTS
+]
+# Everything the manifest covers: the registry as it stands now, and every
+# file any rule above writes into results/<year>/.
+MANIFEST_COVERS = list(
+    dict.fromkeys(COHORT_OUTPUTS + year_outputs(workflow.rules, RESULTS))
+)
+
+
+rule manifest:
+    input:
+        outputs=MANIFEST_COVERS,
+        inputs=lambda wildcards: cohort_inputs(config, wildcards.year),
+    output:
+        f"{RESULTS}/{{year}}/manifest.json",
+    log:
+        f"{LOGS}/{{year}}/manifest.log",
+    conda:
+        "../envs/lcspr_stats.yaml"
+    script:
+        "../scripts/manifest.py"
+
+
+COHORT_OUTPUTS += [f"{RESULTS}/{{year}}/manifest.json"]

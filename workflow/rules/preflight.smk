@@ -1,0 +1,14 @@
+# Check every input of every cohort before any job runs: bad input stops the
+# run with one message listing every problem, and nothing is written.
+from lcspr_stats.preflight import exit_if_input_files_missing, exit_on_input_errors
+
+# While parsing (cheap: no file is read unless one is missing or unusable),
+# so a missing input is reported in our words, with every other problem,
+# rather than by Snakemake's planner one file at a time.
+exit_if_input_files_missing(config, log_dir=LOGS)
+
+
+onstart:
+    # Read, check and link every cohort's inputs (and, with strict: true,
+    # refuse any per-value problem) once, before the first job.
+    exit_on_input_errors(config, log_dir=LOGS)
