@@ -335,8 +335,12 @@ def link_cohort(
         .groupby("lcspr_id")["sex"]
         .agg(lambda s: s.iloc[0] if s.nunique() == 1 else "mixed")
     )
-    lcsprs["lcspr_sex"] = lcsprs["sex"].where(
-        lcsprs["has_index_child"], lcsprs["lcspr_id"].map(child_sexes)
+    # Both sides as text: an empty mapping gives a float column, which
+    # Arrow-backed text cannot take values from.
+    lcsprs["lcspr_sex"] = (
+        lcsprs["sex"]
+        .astype("string")
+        .where(lcsprs["has_index_child"], lcsprs["lcspr_id"].map(child_sexes).astype("string"))
     )
 
     # --- SIN and rapid review registers: which rows the cohort uses ----------

@@ -16,12 +16,13 @@ from .check import empty_cohort_error, read_and_clean, strict_message, strict_me
 from .confidential import identifying_values, mask_quality
 from .derive import derive_fields
 from .determinism import atomic_write_text
-from .disclosure import apply_disclosure_control
 from .errors import InputError
 from .join import SourceInfo, link_cohort
 from .safety import neutralise_formulas
-from .tables import build_tables, key_figures, reference_checks
 from .validate import QUALITY_COLUMNS, quality_frame
+
+# tables (and disclosure, which uses it) import scipy.stats, about 0.9 s: they
+# are imported inside run_tables so the ingest and derive jobs start faster.
 
 log = logging.getLogger("lcspr_stats")
 
@@ -177,6 +178,9 @@ def run_tables(
     and key figures are suppressed first (:mod:`lcspr_stats.disclosure`) and
     ``disclosure_out`` lists what was suppressed and why.
     """
+    from .disclosure import apply_disclosure_control
+    from .tables import build_tables, key_figures, reference_checks
+
     lcsprs = pd.read_pickle(lcsprs_in)
     rapid_reviews = pd.read_pickle(rapid_reviews_in)
     reference = config["reference"]

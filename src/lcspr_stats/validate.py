@@ -6,7 +6,6 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 import pandas as pd
-import pandera.pandas as pa
 
 from . import clean
 from .errors import InputError
@@ -206,8 +205,11 @@ def check_duplicates(table: SourceTable, frame: pd.DataFrame, id_columns: list[s
         )
 
 
-def _value_schema(specs: list[ColumnSpec], source: str, codebook: dict) -> pa.DataFrameSchema:
+def _value_schema(specs: list[ColumnSpec], source: str, codebook: dict):
     """The pandera schema of value rules for one source (after parsing)."""
+    # pandera takes half a second to import: only the ingest jobs need it.
+    import pandera.pandas as pa
+
     columns = {}
     for spec in specs:
         checks = []
@@ -374,6 +376,8 @@ def _apply_value_rules(
     frame: pd.DataFrame, specs: list[ColumnSpec], source: str, table: SourceTable, codebook: dict
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Run the pandera value rules; each failing value is reported and set missing."""
+    import pandera.pandas as pa
+
     schema = _value_schema(specs, source, codebook)
     try:
         schema.validate(frame, lazy=True)
