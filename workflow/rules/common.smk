@@ -1,4 +1,7 @@
 # Helpers shared by the rules: paths and the list of final outputs.
+from pathlib import Path
+
+import lcspr_stats
 
 SOURCES = ["sin_register", "rapid_review_register", "reviews", "children"]
 PROCESSED = config["processed_dir"]
@@ -32,6 +35,18 @@ TABLES = [
 wildcard_constraints:
     year=r"\d{4}",
     source="|".join(SOURCES),
+
+
+PACKAGE_DIR = Path(lcspr_stats.__file__).parent
+
+
+def package_code(*modules):
+    """Source files of the package a job runs, to list among its inputs.
+
+    Editing one reruns the jobs that use it and only those; Snakemake's own
+    code trigger sees only the thin script.
+    """
+    return [str(PACKAGE_DIR / f"{module}.py") for module in modules]
 
 
 def source_path(wildcards):

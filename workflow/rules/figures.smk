@@ -12,6 +12,7 @@ RELEASE_LABELS = [
 
 rule figures:
     input:
+        code=package_code("figures", "presentation", "publish"),
         tables=expand(f"{RESULTS}/{{{{year}}}}/tables/{{name}}.csv", name=TABLES),
         contents=f"{RESULTS}/{{year}}/tables/contents.csv",
         notes=f"{RESULTS}/{{year}}/tables/notes.csv",

@@ -3,7 +3,8 @@
 
 rule ingest:
     input:
-        source_path,
+        source=source_path,
+        code=package_code("io", "clean", "validate", "check", "stages"),
     output:
         frame=f"{PROCESSED}/{{year}}/ingest/{{source}}.pkl",
         quality=f"{PROCESSED}/{{year}}/ingest/{{source}}.quality.csv",

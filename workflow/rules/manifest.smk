@@ -35,6 +35,7 @@ MANIFEST_COVERS = list(
 
 rule manifest:
     input:
+        code=package_code("manifest"),
         outputs=MANIFEST_COVERS,
         inputs=lambda wildcards: cohort_inputs(config, wildcards.year),
     output:

@@ -4,6 +4,7 @@
 
 rule workbook:
     input:
+        code=package_code("workbook", "presentation", "publish"),
         tables=expand(f"{RESULTS}/{{{{year}}}}/tables/{{name}}.csv", name=TABLES),
         contents=f"{RESULTS}/{{year}}/tables/contents.csv",
         notes=f"{RESULTS}/{{year}}/tables/notes.csv",
@@ -25,6 +26,7 @@ rule workbook:
 
 rule report:
     input:
+        code=package_code("report", "summary", "workbook", "presentation", "publish"),
         tables=expand(f"{RESULTS}/{{{{year}}}}/tables/{{name}}.csv", name=TABLES),
         contents=f"{RESULTS}/{{year}}/tables/contents.csv",
         notes=f"{RESULTS}/{{year}}/tables/notes.csv",

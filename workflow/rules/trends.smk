@@ -13,6 +13,7 @@ if workflow.is_main_process:
 
 rule trends:
     input:
+        code=package_code("trends"),
         key_figures=expand(f"{RESULTS}/{{year}}/key_figures.json", year=COHORTS),
         reference=reference_files,
     output:
