@@ -201,3 +201,14 @@ def test_committed_data_is_only_synthetic():
     assert raw and all(
         p == "data/raw/README.md" or p.startswith("data/raw/synthetic_2021/") for p in raw
     )
+
+
+def test_identifier_found_as_whole_words_only():
+    from lcspr_stats.confidential import contains_identifier
+
+    ids = frozenset({"sin-000123", "north partnership", "ab"})
+    assert contains_identifier("see sin-000123 here", ids)
+    assert contains_identifier("north partnership", ids)
+    assert not contains_identifier("xsin-0001234", ids)
+    assert not contains_identifier("northern partnership", ids)
+    assert not contains_identifier("ab", ids)  # under 3 characters: equality only

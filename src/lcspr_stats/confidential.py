@@ -45,8 +45,10 @@ def identifying_values(frames: dict[str, pd.DataFrame]) -> frozenset[str]:
     for frame in frames.values():
         for column in ID_COLUMNS:
             if column in frame.columns:
-                values = frame[column].dropna().astype(str).str.strip().str.lower()
-                found.update(v for v in values if v)
+                # Distinct values first: a register holds a million ids.
+                values = pd.Series(frame[column].dropna().unique()).astype("string")
+                found.update(values.str.strip().str.lower().tolist())
+    found.discard("")
     return frozenset(found)
 
 
@@ -85,7 +87,6 @@ def mask_quality(
         A copy with ``value`` masked.
     """
     shown = shown_columns(codebook)
-    pattern = _identifier_pattern(identifiers)
     out = quality.copy()
     values = out["value"].astype("string").fillna("")
 
@@ -98,7 +99,7 @@ def mask_quality(
         if (
             len(value) > MAX_SHOWN_LENGTH
             or lowered in identifiers
-            or (pattern is not None and pattern.search(lowered))
+            or contains_identifier(lowered, identifiers)
             or looks_like_a_date(value)
         ):
             return WITHHELD
@@ -108,9 +109,21 @@ def mask_quality(
     return out
 
 
-def _identifier_pattern(identifiers: frozenset[str] | set[str]) -> re.Pattern | None:
-    """One regex finding any identifier (3+ characters) as a whole word inside text."""
-    words = sorted((re.escape(i) for i in identifiers if len(i) >= 3), key=len, reverse=True)
-    if not words:
-        return None
-    return re.compile(r"(?<!\w)(?:" + "|".join(words) + r")(?!\w)")
+_WORD = re.compile(r"\w+")
+
+
+def contains_identifier(text: str, identifiers: frozenset[str] | set[str]) -> bool:
+    """True if an identifier (3+ characters) stands in ``text`` as whole words.
+
+    Every run of whole words in ``text`` is looked up in the set: a shown
+    value is at most :data:`MAX_SHOWN_LENGTH` characters, so there are few
+    runs, and the cost does not grow with the number of identifiers (a
+    million SIN ids would make a regex of them take minutes and gigabytes).
+    """
+    spans = [(m.start(), m.end()) for m in _WORD.finditer(text)]
+    return any(
+        len(part) >= 3 and part in identifiers
+        for i, (start, _) in enumerate(spans)
+        for _, end in spans[i:]
+        for part in (text[start:end],)
+    )

@@ -73,6 +73,9 @@ def wilson_columns(
     return pd.Series(lower), pd.Series(upper)
 
 
+BOOTSTRAP_BATCH = 250
+
+
 def bootstrap_median_interval(
     values: Sequence[float],
     level: float = 0.95,
@@ -114,6 +117,9 @@ def bootstrap_median_interval(
         confidence_level=level,
         method="percentile",
         rng=np.random.default_rng(seed),
+        # Resamples in batches: all at once would hold resamples x n values
+        # (3.5 GB for a national register's 44,000 durations).
+        batch=BOOTSTRAP_BATCH,
     )
     low, high = result.confidence_interval
     return (round(float(low), 2), round(float(high), 2))
