@@ -17,7 +17,7 @@ import pandas as pd
 from . import uncertainty
 from .determinism import atomic_write_bytes, atomic_write_text
 from .errors import InputError
-from .presentation import Labels, ReleaseTable, load_labels
+from .presentation import Labels, ReleaseTable, load_labels, restore_numbers
 
 log = logging.getLogger("lcspr_stats")
 
@@ -30,7 +30,11 @@ def read_csv(path: str | Path) -> pd.DataFrame:
 def read_release_tables(
     tables_dir: str | Path, contents_in: str | Path, notes_in: str | Path
 ) -> list[ReleaseTable]:
-    """Every table listed in ``contents.csv``, in order, with its notes."""
+    """Every table listed in ``contents.csv``, in order, with its notes.
+
+    Cells suppressed by disclosure control stay ``[c]``; the numbers beside
+    them are numbers (:func:`lcspr_stats.presentation.restore_numbers`).
+    """
     contents = read_csv(contents_in)
     notes = read_csv(notes_in)
     tables = []
@@ -39,7 +43,8 @@ def read_release_tables(
         if not path.exists():
             raise InputError("table listed in contents.csv is missing", file=str(path))
         own = notes.loc[notes["table"] == name].sort_values("note_number")
-        tables.append(ReleaseTable(name, title, read_csv(path), own["note"].astype(str).tolist()))
+        frame = restore_numbers(read_csv(path))
+        tables.append(ReleaseTable(name, title, frame, own["note"].astype(str).tolist()))
     return tables
 
 
