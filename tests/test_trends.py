@@ -121,3 +121,26 @@ def test_snakemake_itself_stops_at_the_start_on_a_cohort_without_lcsprs(tmp_path
     assert "column 'date_submitted': no LCSPR was submitted in 2020" in output
     assert "Building DAG of jobs" not in output, "stopped before any job was planned"
     assert not (tmp_path / "results").exists()
+
+
+def test_a_cohorts_suppressed_figures_stay_suppressed_in_the_trends(key_figures, reference):
+    """Trends take each cohort's key figures as written: [c] stays [c], and shares of it too."""
+    figures = two_cohorts(key_figures)
+    later = figures[1]
+    later["age_band_counts"] = dict(later["age_band_counts"], **{"6-10": "[c]", "11-15": "[c]"})
+    later.update(pct_deaths="[c]", n_deaths="[c]")
+    later["rr_to_lcspr_weeks"] = dict(later["rr_to_lcspr_weeks"], median="[c]")
+    table = trends_table(figures, reference["ages"], reference["harm"], reference["periods"], BANDS)
+    by_measure = table.set_index(["measure", "category"])
+    assert by_measure.loc[("n_age_band", "6-10"), "lcspr_2022"] == "[c]"
+    assert by_measure.loc[("pct_age_band", "6-10"), "lcspr_2022"] == "[c]"
+    assert by_measure.loc[("pct_age_band", "Under 1"), "lcspr_2022"] == 25
+    assert by_measure.loc[("pct_deaths", ""), "lcspr_2022"] == "[c]"
+    assert by_measure.loc[("median_rr_to_lcspr_weeks", ""), "lcspr_2022"] == "[c]"
+    assert by_measure.loc[("pct_deaths", ""), "lcspr_2021"] == published.PCT_DEATHS
+    periods = periods_frame(reference["periods"], figures)
+    chart = trends_chart(table, periods, BANDS)
+    labels = [t.get_text() for axes in chart.axes for t in axes.texts]
+    assert labels.count("[c]") == 3  # the 2022 deaths bar, age stack and median bar
+    assert "[c] = suppressed" in chart.get_supxlabel()
+    assert figure_bytes(chart, "png") == figure_bytes(trends_chart(table, periods, BANDS), "png")
