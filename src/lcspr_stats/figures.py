@@ -207,48 +207,31 @@ def _with_note(subtitle: str, suppressed: bool) -> str:
     return f"{subtitle} {SUPPRESSED_NOTE}" if suppressed else subtitle
 
 
-def _mark_suppressed(
-    axes, positions: list[float], horizontal: bool = False, small: bool = False
+def label_suppressed(
+    axes,
+    positions: list[float],
+    horizontal: bool = False,
+    small: bool = False,
+    fontsize: float = 11,
+    color: str = GREY,
 ) -> None:
-    """Write ``[c]`` where a suppressed bar would stand (at the axis, in grey).
+    """Write ``[c]`` where a suppressed bar would stand, at the axis.
 
+    ``horizontal``: bars along x, so the label sits at x = 0 beside its row;
     ``small``: upwards in a smaller type, for the narrow bins of a histogram.
     """
+    at_axis = {"va": "center", "ha": "left"} if horizontal else {"va": "bottom", "ha": "center"}
     for position in positions:
-        if small:
-            axes.annotate(
-                SUPPRESSED,
-                xy=(position, 0),
-                xytext=(0, 2),
-                textcoords="offset points",
-                ha="center",
-                va="bottom",
-                rotation=90,
-                fontsize=8,
-                color=GREY,
-            )
-        elif horizontal:
-            axes.annotate(
-                SUPPRESSED,
-                xy=(0, position),
-                xytext=(4, 0),
-                textcoords="offset points",
-                ha="left",
-                va="center",
-                fontsize=11,
-                color=GREY,
-            )
-        else:
-            axes.annotate(
-                SUPPRESSED,
-                xy=(position, 0),
-                xytext=(0, 3),
-                textcoords="offset points",
-                ha="center",
-                va="bottom",
-                fontsize=11,
-                color=GREY,
-            )
+        axes.annotate(
+            SUPPRESSED,
+            xy=(0, position) if horizontal else (position, 0),
+            xytext=(4, 0) if horizontal else (0, 2 if small else 3),
+            textcoords="offset points",
+            rotation=90 if small else 0,
+            fontsize=8 if small else fontsize,
+            color=color,
+            **at_axis,
+        )
 
 
 # --- charts ---------------------------------------------------------------------------
@@ -365,7 +348,7 @@ def death_serious_harm_by_period(
             continue
         axes.text(i, d / 2, f"{d:.0f}%", ha="center", va="center", color="white", fontsize=11)
         axes.text(i, d + h / 2, f"{h:.0f}%", ha="center", va="center", color=TEXT, fontsize=11)
-    _mark_suppressed(axes, [i for i in x if not drawn[i]])
+    label_suppressed(axes, [i for i in x if not drawn[i]])
     axes.set_xticks(x, [name.replace(" ", "\n", 1) for name in names])
     axes.set_ylim(0, 100)
     axes.set_ylabel("Percentage of reviews")
@@ -416,7 +399,7 @@ def lcsprs_by_incident_year(
         fontsize=11,
         color=TEXT,
     )
-    _mark_suppressed(axes, _centres(bars, n))
+    label_suppressed(axes, _centres(bars, n))
     axes.set_ylim(0, max([v for v in n if v is not None] + [1]) * 1.15)
     axes.set_ylabel("Number of LCSPRs")
     axes.set_xlabel("Year of incident")
@@ -432,15 +415,13 @@ def lcsprs_by_incident_year(
 
 
 def _duration_chart(
-    tables,
-    measure: str,
-    name: str,
-    title: str,
-    xlabel: str,
-    expectation: tuple[float, str],
-    source: str,
-    subtitle: str,
+    tables, measure: str, what: str, expectation: tuple[float, str], year: int, source: str
 ) -> Chart:
+    """Histogram of one Table 3 measure (``what``: "incident to rapid review" ...)."""
+    name = f"weeks_{measure}"
+    title = f"Weeks from {what}, LCSPRs received in {year}"
+    xlabel = f"Weeks from {what}"
+    subtitle = f"LCSPRs by weeks from {what} ({{n}} with both dates)."
     bins = _table(tables, "duration_distribution")
     bins = bins.loc[bins["measure"] == measure].reset_index(drop=True)
     t3 = _table(tables, "table3_durations")
@@ -462,7 +443,7 @@ def _duration_chart(
         color=colour,
     )
     # Narrow bins: the [c] of a suppressed one is written upwards, small.
-    _mark_suppressed(axes, _centres(bars, counts), small=True)
+    label_suppressed(axes, _centres(bars, counts), small=True)
     top = max([k for k in counts if k is not None] + [1])
     axes.set_ylim(0, top * 1.3)
     expected_at, expected_text = expectation
@@ -528,13 +509,11 @@ def weeks_incident_to_rapid_review(
     return _duration_chart(
         tables,
         "incident_to_rapid_review",
-        "weeks_incident_to_rapid_review",
-        f"Weeks from incident to rapid review, LCSPRs received in {year}",
-        "Weeks from incident to rapid review",
+        "incident to rapid review",
         # Five working days make a week without bank holidays.
         (days / 5, f"Expected: {days} working days (about {days / 5:g} weeks)"),
+        year,
         source,
-        "LCSPRs by weeks from incident to rapid review ({n} with both dates).",
     )
 
 
@@ -546,12 +525,10 @@ def weeks_rapid_review_to_lcspr(
     return _duration_chart(
         tables,
         "rapid_review_to_lcspr",
-        "weeks_rapid_review_to_lcspr",
-        f"Weeks from rapid review to LCSPR, LCSPRs received in {year}",
-        "Weeks from rapid review to LCSPR",
+        "rapid review to LCSPR",
         (weeks, f"Requirement: {weeks:g} weeks"),
+        year,
         source,
-        "LCSPRs by weeks from rapid review to LCSPR ({n} with both dates).",
     )
 
 
@@ -584,7 +561,7 @@ def _category_chart(
         fontsize=11,
         color=TEXT,
     )
-    _mark_suppressed(axes, _centres(bars, n, horizontal=True), horizontal=True)
+    label_suppressed(axes, _centres(bars, n, horizontal=True), horizontal=True)
     axes.set_yticks(y, names)
     axes.set_xlim(0, max([k for k in n if k is not None] + [1]) * 1.25)
     axes.grid(axis="y", visible=False)

@@ -16,6 +16,7 @@ import pandas as pd
 
 from .derive import percent
 from .determinism import atomic_write_bytes, atomic_write_text
+from .figures import label_suppressed
 from .presentation import SUPPRESSED, is_suppressed, number_or_none
 
 # Fixed so two runs write the same SVG element ids.
@@ -221,18 +222,6 @@ def trends_chart(table: pd.DataFrame, periods: pd.DataFrame, bands: list[dict]):
         row = by_measure.loc[(measure, category)]
         return [i for i, c in enumerate(columns) if is_suppressed(row[c])]
 
-    def mark(axes, positions: list[float]) -> None:
-        for position in positions:
-            axes.annotate(
-                SUPPRESSED,
-                xy=(position, 0),
-                xytext=(0, 3),
-                textcoords="offset points",
-                ha="center",
-                va="bottom",
-                fontsize=9,
-            )
-
     with matplotlib.style.context(style):
         colours = get_af_colours("categorical", number_of_colours=max(2, min(6, len(bands))))
         fig = Figure(figsize=(15, 5.5), layout="constrained")
@@ -241,7 +230,7 @@ def trends_chart(table: pd.DataFrame, periods: pd.DataFrame, bands: list[dict]):
         x = list(range(len(ids)))
         bar_colours = [colours[1] if p in cohort_ids else colours[0] for p in ids]
         death.bar(x, values("pct_deaths"), color=bar_colours)
-        mark(death, hidden("pct_deaths"))
+        label_suppressed(death, hidden("pct_deaths"), fontsize=9)
         suppressed = bool(hidden("pct_deaths"))
         death.set_title("Deaths, % of reviews")
         death.set_xticks(x, names, fontsize=9)
@@ -250,7 +239,7 @@ def trends_chart(table: pd.DataFrame, periods: pd.DataFrame, bands: list[dict]):
         bottom = [0.0] * len(ids)
         # A period with any band suppressed has no stack: the rest would sit out of place.
         partial = sorted({i for b in bands for i in hidden("pct_age_band", b["label"])})
-        mark(age, partial)
+        label_suppressed(age, partial, fontsize=9)
         suppressed = suppressed or bool(partial)
         for i, band in enumerate(bands):
             shares = [
@@ -277,7 +266,7 @@ def trends_chart(table: pd.DataFrame, periods: pd.DataFrame, bands: list[dict]):
                 label=label,
             )
             missing = hidden(measure, columns=cohort_ids)
-            mark(weeks, [cx[i] + offset for i in missing])
+            label_suppressed(weeks, [cx[i] + offset for i in missing], fontsize=9)
             suppressed = suppressed or bool(missing)
         weeks.set_title("Median weeks (LCSPRs)")
         weeks.set_xticks(cx, [names[ids.index(p)] for p in cohort_ids], fontsize=9)
