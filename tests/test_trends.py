@@ -112,15 +112,23 @@ def test_a_cohort_without_lcsprs_is_named_before_anything_runs():
     assert "no LCSPR was submitted in 2020" in message and "in 2021" not in message
 
 
-def test_snakemake_itself_stops_at_the_start_on_a_cohort_without_lcsprs(tmp_path):
+def test_snakemake_itself_stops_before_any_job_on_a_cohort_without_lcsprs(tmp_path):
+    """The preflight (workflow/rules/preflight.smk) names the empty cohort; nothing is written."""
     config = load_default_config()
     config["cohorts"] = [2020, 2021]
-    result = run_snakemake(config_into(tmp_path, config), "--dry-run")
+    result = run_snakemake(config_into(tmp_path, config))
     assert result.returncode != 0
     output = result.stdout + result.stderr
-    assert "column 'date_submitted': no LCSPR was submitted in 2020" in output
-    assert "Building DAG of jobs" not in output, "stopped before any job was planned"
+    errors = [line for line in output.splitlines() if line.startswith("ERROR")]
+    assert len(errors) == 1, output[-3000:]
+    # Worded as either check words it (the preflight's and the CLI's share the meaning).
+    message = errors[0].split("column 'date_submitted': ")[1]
+    assert message.startswith("no LCSPR") and "submitted in 2020" in message
+    assert "2021" not in message
+    assert "Traceback" not in output
+    assert "lcspr-stats stopped before writing anything to results/." in output
     assert not (tmp_path / "results").exists()
+    assert not (tmp_path / "processed").exists()
 
 
 def test_a_cohorts_suppressed_figures_stay_suppressed_in_the_trends(key_figures, reference):
