@@ -86,10 +86,11 @@ def make_config(
     work: Path, inputs: dict[str, str] | None = None, keep_exclusions: bool = False
 ) -> Path:
     """The default config with outputs in ``work`` (and other inputs if given)."""
-    config = yaml.safe_load((ROOT / "config.yaml").read_text(encoding="utf-8"))
-    config["results_dir"] = str(work / "results")
-    config["processed_dir"] = str(work / "processed")
-    config["logs_dir"] = str(work / "logs")
+    from lcspr_stats.config import with_output_dirs
+
+    config = with_output_dirs(
+        yaml.safe_load((ROOT / "config.yaml").read_text(encoding="utf-8")), work
+    )
     if inputs:
         if not keep_exclusions:
             config["exclusions"] = []

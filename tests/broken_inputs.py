@@ -891,36 +891,11 @@ def expected_rows(case: Case, folder: Path) -> set[tuple]:
 # --- running a case as a user would ----------------------------------------------------
 
 
-def write_config(folder: Path, config: dict) -> Path:
-    """Write the config with outputs inside ``folder``; return its path."""
-    config = dict(config)
-    config["results_dir"] = str(folder / "results")
-    config["processed_dir"] = str(folder / "processed")
-    config["logs_dir"] = str(folder / "logs")
-    path = folder / "config.yaml"
-    path.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
-    return path
-
-
 def run_snakemake(folder: Path, config: dict):
-    import subprocess
-    import sys
+    """Run the workflow on ``config`` as a user would, writing everything in ``folder``."""
+    import conftest
 
-    return subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "snakemake",
-            "--cores",
-            "2",
-            "--configfile",
-            str(write_config(folder, config)),
-        ],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
+    return conftest.run_snakemake(conftest.config_into(folder, config))
 
 
 def run_in_process(folder: Path, config: dict, year: int = 2021) -> Path:

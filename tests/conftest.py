@@ -11,6 +11,8 @@ import pandas as pd
 import pytest
 import yaml
 
+from lcspr_stats.config import with_output_dirs
+
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -41,13 +43,11 @@ def run_snakemake(configfile: Path, *extra: str, cwd: Path = ROOT) -> subprocess
 
 
 def config_into(tmp: Path, config: dict) -> Path:
-    """Point a config's outputs into ``tmp`` and write it there."""
-    config = dict(config)
-    config["results_dir"] = str(tmp / "results")
-    config["processed_dir"] = str(tmp / "processed")
-    config["logs_dir"] = str(tmp / "logs")
+    """Point a config's outputs into ``tmp`` and write it there (``tmp/config.yaml``)."""
     path = tmp / "config.yaml"
-    path.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
+    path.write_text(
+        yaml.safe_dump(with_output_dirs(config, tmp), sort_keys=False), encoding="utf-8"
+    )
     return path
 
 

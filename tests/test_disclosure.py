@@ -163,6 +163,7 @@ def count_columns(frame: pd.DataFrame) -> list[str]:
         c
         for c in frame.columns
         if (c == "n" or c.startswith("n_") or (c.startswith("lcspr_") and c.endswith("_n")))
+        or c == "observed"  # goodness_of_fit_counts: the cohort's counts again
     ]
 
 
@@ -272,6 +273,33 @@ def test_threshold_is_configurable(bundled_run, tmp_path):
 
     with pytest.raises(InputError):
         check_config(config)
+
+
+def test_goodness_of_fit_counts_and_tests_go_with_their_table_cells(bundled_run, tmp_path):
+    """The tests' observed counts are Table 4's and 5's; a test of a [c] count is [c] too."""
+    results, _ = controlled_run(bundled_run, tmp_path, threshold=10)
+    tables = results / "tables"
+    t4 = pd.read_csv(tables / "table4_age.csv", dtype=str).set_index("age_band")
+    counts = pd.read_csv(tables / "goodness_of_fit_counts.csv", dtype=str)
+    ages = counts.loc[counts["comparison"] == "age_band"].set_index("category")
+    assert t4.loc["6-10", "lcspr_2021_n"] == SUPPRESSED  # 6 children, under 10
+    for band, observed in ages["observed"].items():
+        assert observed == t4.loc[band, "lcspr_2021_n"], band
+    # The total is hidden, so the expected counts (total x share) are too.
+    assert t4.loc["Total", "lcspr_2021_n"] == SUPPRESSED
+    assert (ages["expected"] == SUPPRESSED).all()
+    tests = pd.read_csv(tables / "goodness_of_fit.csv", dtype=str).set_index("comparison")
+    for column in ("n", "chi_square", "p_value", "display"):
+        assert tests.loc["age_band", column] == SUPPRESSED, column
+        assert tests.loc["death_serious_harm", column] != SUPPRESSED, column
+    figures = json.loads((results / "key_figures.json").read_text())
+    assert figures["goodness_of_fit"]["age_band"]["chi_square"] == SUPPRESSED
+    assert figures["goodness_of_fit"]["age_band"]["p_value"] == SUPPRESSED
+    assert isinstance(figures["goodness_of_fit"]["death_serious_harm"]["p_value"], float)
+    # A copy shown elsewhere is hidden first: Table 4 loses only the small band, the
+    # band that would give it away, and the total (as without the tests).
+    hidden = t4.index[(t4["lcspr_2021_n"] == SUPPRESSED) & (t4.index != "Total")]
+    assert sorted(hidden) == ["1-5", "6-10"]
 
 
 def test_the_recoverability_check_can_fail():

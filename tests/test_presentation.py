@@ -108,3 +108,39 @@ def test_labels_file_defaults_to_the_one_beside_the_scr_periods(tmp_path):
     config["release"]["labels"] = str(tmp_path / "missing.csv")
     with pytest.raises(InputError, match="labels file not found"):
         read_labels(config, 2021)
+
+
+# --- suppressed cells ([c], disclosure control) ------------------------------------------------
+
+
+def test_a_column_with_c_is_read_back_as_numbers_and_c(tmp_path):
+    from lcspr_stats.presentation import SUPPRESSED, restore_numbers
+    from lcspr_stats.publish import read_csv
+
+    path = tmp_path / "t.csv"
+    path.write_text(
+        "group,n,pct,value,note\na,12,48,76.0,x\nb,[c],[c],[c],[c]\nc,13,52,,y\n", encoding="utf-8"
+    )
+    frame = restore_numbers(read_csv(path))
+    assert frame["n"].tolist() == [12, SUPPRESSED, 13]
+    assert all(isinstance(v, int) for v in frame["n"] if v != SUPPRESSED)
+    assert frame["value"].tolist()[:2] == [76.0, SUPPRESSED] and pd.isna(frame["value"][2])
+    # A text column holding [c] stays text.
+    assert frame["note"].tolist() == ["x", SUPPRESSED, "y"]
+    assert frame["group"].tolist() == ["a", "b", "c"]
+
+
+def test_c_is_shorthand_in_a_column_of_numbers(labels):
+    from lcspr_stats.presentation import SUPPRESSED
+
+    table = ReleaseTable(
+        "review_types",
+        "Review types",
+        pd.DataFrame(
+            {"review_type": ["single child", "thematic"], "n": [12, SUPPRESSED], "pct": [80, None]}
+        ),
+    )
+    shown = present(table, labels)
+    assert shown.frame.iloc[1, 1] == SUPPRESSED
+    assert SUPPRESSED in shown.symbols and NOT_APPLICABLE in shown.symbols
+    assert numeric_columns(shown.frame) == [False, True, True]

@@ -135,3 +135,53 @@ def test_deaths_are_counted_in_words_that_agree(n, word):
     figures = another_year()
     figures["n_deaths"] = n
     assert f"relating to {word} (" in render_summary(summary_context(figures, CONFIG))
+
+
+def suppressed_year() -> dict:
+    """Another year's figures with many suppressed by disclosure control ([c])."""
+    c = "[c]"
+    figures = another_year()
+    figures.update(
+        n_deaths=c,
+        pct_deaths=c,
+        pct_serious_harm=c,
+        n_lcspr_within_26_weeks=c,
+        pct_lcspr_within_26_weeks=c,
+        n_race_subsample=c,
+        pct_published=c,
+        pct_deaths_ci={"lower": c, "upper": c},
+        rr_to_lcspr_weeks={"n": c, "median": c, "min": c, "max": c, "range": c},
+        rr_to_lcspr_weeks_median_ci={"lower": c, "upper": c},
+        uncertainty={"bootstrap_resamples": 9999, "seed": 2023},
+    )
+    for band in ("Under 1", "6-10"):
+        figures["age_band_counts"][band] = c
+        figures["age_band_pcts"][band] = c
+        figures["age_band_pct_ci"][band] = {"lower": c, "upper": c}
+    figures["goodness_of_fit"]["age_band"].update(chi_square=c, p_value=c, min_expected=c)
+    return figures
+
+
+def test_suppressed_figures_read_as_c_and_are_explained():
+    text = render_summary(summary_context(suppressed_year(), CONFIG))
+    assert "[c]%" not in text and "None" not in text
+    assert "relating to [c] deaths ([c]) and 39 cases of serious harm ([c])." in text
+    # Suppressed age groups are not ranked, and the sentence says so.
+    assert (
+        "Of the age groups not suppressed, the two largest are 11-15 year-olds, making up 39% "
+        "of the cases, and 1-5 year-olds, who make up 32%." in text
+    )
+    assert "The longest case took [c] weeks." in text  # no "over N years" from a [c]
+    assert "Of the [c] LCSPRs with both dates, [c] ([c]) were completed within 26 weeks." in text
+    assert "of the percentage about a death is [c]," in text
+    assert "LCSPRs completed within 26 weeks: [c] (95% CI not available)" in text
+    assert "(chi-square goodness of fit): [c], not shown because the test could reveal" in text
+    assert "This gave a different sub-sample, of [c] cases." in text
+    # What [c] means is said once, near the top (the notice's form: a quoted line).
+    explained = [line for line in text.splitlines() if "[c] = confidential" in line]
+    assert len(explained) == 1 and explained[0].startswith("> ")
+    assert text.index("[c] = confidential") < text.index("## Summary points")
+
+
+def test_no_explanation_of_c_without_a_c():
+    assert "[c]" not in render_summary(summary_context(another_year(), CONFIG))

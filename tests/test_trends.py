@@ -112,12 +112,43 @@ def test_a_cohort_without_lcsprs_is_named_before_anything_runs():
     assert "no LCSPR was submitted in 2020" in message and "in 2021" not in message
 
 
-def test_snakemake_itself_stops_at_the_start_on_a_cohort_without_lcsprs(tmp_path):
+def test_snakemake_itself_stops_before_any_job_on_a_cohort_without_lcsprs(tmp_path):
+    """The preflight (workflow/rules/preflight.smk) names the empty cohort; nothing is written."""
     config = load_default_config()
     config["cohorts"] = [2020, 2021]
-    result = run_snakemake(config_into(tmp_path, config), "--dry-run")
+    result = run_snakemake(config_into(tmp_path, config))
     assert result.returncode != 0
     output = result.stdout + result.stderr
-    assert "column 'date_submitted': no LCSPR was submitted in 2020" in output
-    assert "Building DAG of jobs" not in output, "stopped before any job was planned"
+    errors = [line for line in output.splitlines() if line.startswith("ERROR")]
+    assert len(errors) == 1, output[-3000:]
+    # Worded as either check words it (the preflight's and the CLI's share the meaning).
+    message = errors[0].split("column 'date_submitted': ")[1]
+    assert message.startswith("no LCSPR") and "submitted in 2020" in message
+    assert "2021" not in message
+    assert "Traceback" not in output
+    assert "lcspr-stats stopped before writing anything to results/." in output
     assert not (tmp_path / "results").exists()
+    assert not (tmp_path / "processed").exists()
+
+
+def test_a_cohorts_suppressed_figures_stay_suppressed_in_the_trends(key_figures, reference):
+    """Trends take each cohort's key figures as written: [c] stays [c], and shares of it too."""
+    figures = two_cohorts(key_figures)
+    later = figures[1]
+    later["age_band_counts"] = dict(later["age_band_counts"], **{"6-10": "[c]", "11-15": "[c]"})
+    later.update(pct_deaths="[c]", n_deaths="[c]")
+    later["rr_to_lcspr_weeks"] = dict(later["rr_to_lcspr_weeks"], median="[c]")
+    table = trends_table(figures, reference["ages"], reference["harm"], reference["periods"], BANDS)
+    by_measure = table.set_index(["measure", "category"])
+    assert by_measure.loc[("n_age_band", "6-10"), "lcspr_2022"] == "[c]"
+    assert by_measure.loc[("pct_age_band", "6-10"), "lcspr_2022"] == "[c]"
+    assert by_measure.loc[("pct_age_band", "Under 1"), "lcspr_2022"] == 25
+    assert by_measure.loc[("pct_deaths", ""), "lcspr_2022"] == "[c]"
+    assert by_measure.loc[("median_rr_to_lcspr_weeks", ""), "lcspr_2022"] == "[c]"
+    assert by_measure.loc[("pct_deaths", ""), "lcspr_2021"] == published.PCT_DEATHS
+    periods = periods_frame(reference["periods"], figures)
+    chart = trends_chart(table, periods, BANDS)
+    labels = [t.get_text() for axes in chart.axes for t in axes.texts]
+    assert labels.count("[c]") == 3  # the 2022 deaths bar, age stack and median bar
+    assert "[c] = suppressed" in chart.get_supxlabel()
+    assert figure_bytes(chart, "png") == figure_bytes(trends_chart(table, periods, BANDS), "png")

@@ -418,21 +418,23 @@ def cmd_report(args: argparse.Namespace) -> int:
 # --- the parser ----------------------------------------------------------------------
 
 
-def _year(text: str) -> int:
+def _integer(text: str, what: str) -> int:
+    """An argument as a whole number, or argparse's error naming ``what`` it should be."""
     try:
-        year = int(text)
+        return int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a year") from None
+        raise argparse.ArgumentTypeError(f"'{text}' is not {what}") from None
+
+
+def _year(text: str) -> int:
+    year = _integer(text, "a year")
     if not 2000 <= year <= 2100:
         raise argparse.ArgumentTypeError(f"{year} is not a year from 2000 to 2100")
     return year
 
 
 def _positive(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
+    value = _integer(text, "a whole number")
     if value < 1:
         raise argparse.ArgumentTypeError("must be 1 or more")
     return value

@@ -12,6 +12,8 @@ from .errors import InputError
 SCHEMA_PATH = Path(__file__).resolve().parents[2] / "workflow" / "schemas" / "config.schema.yaml"
 
 SOURCES = ("sin_register", "rapid_review_register", "reviews", "children")
+# Where a run writes, and the folder each goes in under a base folder.
+OUTPUT_DIRS = {"results_dir": "results", "processed_dir": "processed", "logs_dir": "logs"}
 
 
 def load_schema(path: str | Path | None = None) -> dict:
@@ -86,6 +88,28 @@ def load_config(path: str | Path) -> dict:
     if not isinstance(config, dict):
         raise InputError("must be a YAML mapping of keys", file=str(path))
     return check_config(config, file=str(path))
+
+
+def with_output_dirs(config: dict, base_dir: str | Path) -> dict:
+    """A copy of ``config`` that writes its results, intermediate files and logs under ``base_dir``.
+
+    Parameters
+    ----------
+    config : dict
+        A config (not changed).
+    base_dir : str or Path
+        The folder to write in: ``results_dir``, ``processed_dir`` and
+        ``logs_dir`` become its ``results``, ``processed`` and ``logs``.
+
+    Returns
+    -------
+    dict
+        The config with those three paths replaced (other keys shared, not copied).
+    """
+    out = dict(config)
+    for key, folder in OUTPUT_DIRS.items():
+        out[key] = str(Path(base_dir) / folder)
+    return out
 
 
 def input_path(config: dict, source: str, year: int | str) -> str:

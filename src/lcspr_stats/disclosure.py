@@ -10,7 +10,8 @@ count that a table leaves implicit (the rows it does not list, the "not
 commissioned" beside the "commissioned"), is determined by the rest. Whether
 a cell is determined is decided exactly, by linear algebra on the relations.
 Percentages of suppressed counts, or of suppressed denominators, are
-suppressed too, and so are the statistics (median, range) of a suppressed N.
+suppressed too, and so are the statistics (median, range) of a suppressed N
+and the goodness-of-fit tests (chi-square, p-value) of suppressed counts.
 """
 
 from __future__ import annotations
@@ -22,9 +23,9 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from .presentation import SUPPRESSED
 from .tables import Table
 
-SUPPRESSED = "[c]"
 CHECK_COLUMNS = ["output", "row", "column", "suppression", "reason"]
 
 
@@ -66,8 +67,9 @@ class DisclosureGrid:
     where: dict[Cell, tuple[str, int, str]] = field(default_factory=dict)
     # Percentages: (table name, row position, column) -> (count cell, denominator cell).
     percents: dict[tuple[str, int, str], tuple[Cell, Cell | None]] = field(default_factory=dict)
-    # Statistics that describe the cases counted by a cell (Table 3's median, range ...).
-    statistics: dict[tuple[str, int, str], Cell] = field(default_factory=dict)
+    # Statistics that describe the cases counted by cells (Table 3's median, range ...,
+    # a goodness-of-fit test's chi-square): suppressed when any of the cells is.
+    statistics: dict[tuple[str, int, str], tuple[Cell, ...]] = field(default_factory=dict)
 
     # --- building ----------------------------------------------------------------
 
@@ -236,7 +238,7 @@ def _table3(grid: DisclosureGrid, table: Table) -> dict[str, dict[str, Cell]]:
     for position in range(len(frame)):
         measure, statistic = str(frame.at[position, "measure"]), frame.at[position, "statistic"]
         if statistic != "N" and measure in n_cells:
-            grid.statistics[(table.name, position, "value")] = n_cells[measure]
+            grid.statistics[(table.name, position, "value")] = (n_cells[measure],)
     return cells
 
 
@@ -357,6 +359,78 @@ def _duration_distribution(
     return cells
 
 
+# Columns of a goodness-of-fit test computed from the observed counts (its chi-square,
+# p-value and the text that prints them), and from their total only.
+TEST_STATISTICS = ("chi_square", "p_value", "display")
+TEST_TOTAL_STATISTICS = ("min_expected", "method")
+
+
+def _comparison_cells(cells: dict) -> dict[str, tuple[dict[str, Cell], Cell | None]]:
+    """The cohort's counts each goodness-of-fit comparison tests: per category, and the total."""
+    age = {r: c["n"] for r, c in cells.get("table4_age", {}).items() if r != "Total"}
+    harm = {r: c["n"] for r, c in cells.get("table5_death_serious_harm", {}).items()}
+    age_total = cells.get("table4_age", {}).get("Total", {}).get("n")
+    harm_total = harm.pop("Total", None)
+    return {"age_band": (age, age_total), "death_serious_harm": (harm, harm_total)}
+
+
+def _goodness_of_fit(grid: DisclosureGrid, tables: dict[str, Table], cells: dict) -> dict:
+    """The observed counts of the tests are Tables 4 and 5's; the tests describe them.
+
+    An observed count is the same number as its table cell, so it goes with
+    it; a test's chi-square and p-value could be solved for a suppressed
+    count, so they go with any suppressed count of the test, and the figures
+    worked out from the total (expected counts) go with the total.
+    """
+    compared = _comparison_cells(cells)
+    found: dict[str, dict[str, dict[str, Cell]]] = {}
+    counts = tables.get("goodness_of_fit_counts")
+    observed: dict[str, list[Cell]] = {}
+    if counts is not None and {"comparison", "category", "observed"} <= set(counts.frame.columns):
+        frame = counts.frame
+        found[counts.name] = {}
+        for position in range(len(frame)):
+            comparison = str(frame.at[position, "comparison"])
+            category = str(frame.at[position, "category"])
+            row = f"{comparison}: {category}"
+            cell = grid.count(
+                counts.name, position, row, "observed", frame.at[position, "observed"]
+            )
+            found[counts.name][row] = {"observed": cell}
+            by_category, total = compared.get(comparison, ({}, None))
+            grid.equal(by_category.get(category), cell)
+            observed.setdefault(comparison, []).append(cell)
+            if total is not None and "expected" in frame.columns:
+                grid.statistics[(counts.name, position, "expected")] = (total,)
+    tests = tables.get("goodness_of_fit")
+    if tests is not None and {"comparison", "n"} <= set(tests.frame.columns):
+        frame = tests.frame
+        found[tests.name] = {}
+        for position in range(len(frame)):
+            comparison = str(frame.at[position, "comparison"])
+            n = grid.count(tests.name, position, comparison, "n", frame.at[position, "n"])
+            found[tests.name][comparison] = {"n": n}
+            total = compared.get(comparison, ({}, None))[1]
+            grid.equal(total, n)
+            members = (n, *observed.get(comparison, []))
+            for column in TEST_STATISTICS:
+                if column in frame.columns:
+                    grid.statistics[(tests.name, position, column)] = members
+            for column in TEST_TOTAL_STATISTICS:
+                if column in frame.columns:
+                    grid.statistics[(tests.name, position, column)] = (n,)
+            # A count by its name, though of categories, not children: primary only.
+            if "n_expected_under_minimum" in frame.columns:
+                found[tests.name][comparison]["n_expected_under_minimum"] = grid.count(
+                    tests.name,
+                    position,
+                    comparison,
+                    "n_expected_under_minimum",
+                    frame.at[position, "n_expected_under_minimum"],
+                )
+    return found
+
+
 # --- the whole grid ---------------------------------------------------------------
 
 
@@ -419,8 +493,11 @@ def build_grid(tables: list[Table], config: dict, year: int) -> tuple[Disclosure
         ):
             n_cells = {m: c["N"] for m, c in cells.get("table3_durations", {}).items()}
             cells[name] = _duration_distribution(grid, table, n_cells)
+        elif name in ("goodness_of_fit", "goodness_of_fit_counts"):
+            continue  # after Tables 4 and 5, whose counts they test (below)
         else:
             cells[name] = _generic(grid, table)
+    cells.update(_goodness_of_fit(grid, {t.name: t for t in tables}, cells))
 
     def cell(name: str, row: str, column: str) -> Cell | None:
         return cells.get(name, {}).get(row, {}).get(column)
@@ -488,9 +565,10 @@ def suppress(
     """Choose the cells to suppress: primary, then secondary until none can be recovered.
 
     Secondary cells are chosen, for the first recoverable cell, from the
-    relations it is in (then their neighbours): the known cell that is a
-    total in the fewest relations, then the smallest, then the first in
-    table order, so grand totals stay and the least is lost.
+    relations it is in (then their neighbours): a copy of it shown elsewhere
+    (which would give it away whatever else is hidden), else the known cell
+    that is a total in the fewest relations, then the smallest, then the
+    first in table order, so grand totals stay and the least is lost.
 
     Returns
     -------
@@ -543,6 +621,14 @@ def _secondary_for(
     order: dict[Cell, int],
 ) -> Cell | None:
     unknown = suppressed | grid.hidden
+    # The same number shown elsewhere must go in any case: hide that copy
+    # first, before anything else is lost to protect the target.
+    for relation in grid.relations:
+        members = (relation.total, *relation.parts)
+        if relation.kind == "equal" and target in members:
+            twins = [m for m in members if m not in unknown]
+            if twins:
+                return min(twins, key=order.get)
     seen_cells, frontier = {target}, [target]
     seen_relations: set[int] = set()
     while frontier:
@@ -642,10 +728,10 @@ def _apply_to_tables(
                 else "percentage of a suppressed total"
             )
             hits.setdefault(table, []).append((position, column, "percentage", why))
-    for (table, position, column), count in grid.statistics.items():
-        if count in suppressed:
+    for (table, position, column), counts in grid.statistics.items():
+        if any(count in suppressed for count in counts):
             hits.setdefault(table, []).append(
-                (position, column, "statistic", "describes the cases of a suppressed N")
+                (position, column, "statistic", "describes the cases of a suppressed count")
             )
     by_name = {t.name: t for t in tables}
     for name, found in hits.items():
@@ -705,6 +791,8 @@ def _row_labels(table: Table) -> list[str]:
         return [f"{m}: {s}" for m, s in zip(frame["measure"], frame["statistic"])]
     if table.name == "duration_distribution" and "weeks" in frame.columns:
         return [f"{m}: {w}" for m, w in zip(frame["measure"], frame["weeks"])]
+    if table.name == "goodness_of_fit_counts" and "category" in frame.columns:
+        return [f"{c}: {k}" for c, k in zip(frame["comparison"], frame["category"])]
     return [str(v) for v in frame[frame.columns[0]]]
 
 
@@ -772,7 +860,7 @@ def _scrub_note(note: str, name: str, frame: pd.DataFrame) -> str:
 
 def _figure_cells(
     grid: DisclosureGrid, cells: dict, figures: dict, config: dict, year: int
-) -> dict[tuple[str, ...], tuple[str, Cell | None, Cell | None]]:
+) -> dict[tuple[str, ...], tuple[str, Cell | tuple[Cell, ...] | None, Cell | None]]:
     """Map each count or percentage in the key figures to the table cell(s) it shows.
 
     Figures that no table shows (``n_children``) become cells of their own;
@@ -786,7 +874,7 @@ def _figure_cells(
 
     t1, t2, t5 = "table1_year_of_incident", "table2_rapid_reviews", "table5_death_serious_harm"
     total = cell(t5, "Total")
-    mapping: dict[tuple[str, ...], tuple[str, Cell | None, Cell | None]] = {}
+    mapping: dict[tuple[str, ...], tuple[str, Cell | tuple[Cell, ...] | None, Cell | None]] = {}
 
     def count(path: tuple[str, ...], target: Cell | None) -> None:
         mapping[path] = ("count", target, None)
@@ -852,6 +940,15 @@ def _figure_cells(
         ("age_years", "n_age_from_sin"),
     ):
         count((key,), cell("data_sources", attribute, "n_from_sin"))
+    for comparison, row in cells.get("goodness_of_fit", {}).items():
+        n_cell = row["n"]
+        _table, position, _column = grid.where[n_cell]
+        members = grid.statistics.get(("goodness_of_fit", position, "chi_square"), (n_cell,))
+        count(("goodness_of_fit", comparison, "n"), n_cell)
+        for statistic in ("chi_square", "p_value"):
+            mapping[("goodness_of_fit", comparison, statistic)] = ("statistic", members, None)
+        for statistic in TEST_TOTAL_STATISTICS:
+            mapping[("goodness_of_fit", comparison, statistic)] = ("statistic", (n_cell,), None)
     count(("n_subsample",), cell("subsample", "all: LCSPRs"))
     count(("n_race_subsample",), cell("race_subsample", "Total"))
 
@@ -960,9 +1057,10 @@ def _apply_to_figures(
                 suppression = "same"
                 why = f"the same count is suppressed in tables/{target.output}.csv"
         elif kind == "statistic":
-            if target is None or target not in suppressed:
+            counts = target if isinstance(target, tuple) else (target,)
+            if not any(c is not None and c in suppressed for c in counts):
                 continue
-            suppression, why = "statistic", "describes the cases of a suppressed N"
+            suppression, why = "statistic", "describes the cases of a suppressed count"
         else:
             if not ((target is not None and target in suppressed) or (other in suppressed)):
                 continue

@@ -1,8 +1,10 @@
 """Charts of the release (matplotlib, afcharts style), each with title, source and alt text.
 
 Every chart reads a written table (the same numbers as the workbook); none
-recomputes a figure. Files are byte-identical between runs: no dates or
-software names in the metadata, fixed SVG ids, a font shipped with matplotlib.
+recomputes a figure. A figure withheld by disclosure control (``[c]``) is not
+drawn: its place is labelled ``[c]`` and the alt text says it is suppressed.
+Files are byte-identical between runs: no dates or software names in the
+metadata, fixed SVG ids, a font shipped with matplotlib.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from .presentation import Labels, ReleaseTable
+from .presentation import SUPPRESSED, Labels, ReleaseTable, is_suppressed, number_or_none
 
 # A font shipped with matplotlib, so the charts look (and hash) the same on any machine.
 FONT = "DejaVu Sans"
@@ -32,6 +34,8 @@ RC = {
 }
 TEXT = "#0B0C0C"
 GREY = "#505A5F"
+# Said under a chart that leaves out a suppressed value.
+SUPPRESSED_NOTE = f"{SUPPRESSED} = suppressed to protect confidentiality (not drawn)."
 FIGURES = [
     "age_by_period",
     "death_serious_harm_by_period",
@@ -150,6 +154,86 @@ def _join(items: list[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
+def _numbers(values) -> list[float | None]:
+    """Cells as floats, None where suppressed (``[c]``) or blank: nothing to draw."""
+    return [number_or_none(v) for v in values]
+
+
+def _shown(value: object, form: str = "{:g}") -> str:
+    """A cell as the chart prints it: ``[c]`` where it is suppressed."""
+    if is_suppressed(value):
+        return SUPPRESSED
+    number = number_or_none(value)
+    return "not known" if number is None else form.format(number)
+
+
+def _count_and_percent(n: object, pct: object) -> str:
+    """``12 (36%)``; ``[c]`` for a suppressed count, ``12 ([c])`` for a suppressed share."""
+    if is_suppressed(n):
+        return SUPPRESSED
+    if number_or_none(pct) is None and not is_suppressed(pct):
+        return _shown(n, "{:.0f}")
+    return f"{_shown(n, '{:.0f}')} ({_shown(pct, '{:.0f}%')})"
+
+
+def _nan(values: list[float | None]) -> list[float]:
+    """None as NaN: matplotlib leaves a NaN point out of a line."""
+    return [float("nan") if v is None else v for v in values]
+
+
+def _heights(values: list[float | None]) -> list[float]:
+    """Bar lengths: a suppressed bar has none (it is labelled ``[c]`` instead)."""
+    return [0.0 if v is None else v for v in values]
+
+
+def _centres(bars, values: list[float | None], horizontal: bool = False) -> list[float]:
+    """Where the bars of suppressed values stand (their centre across the bar)."""
+    if horizontal:
+        return [b.get_y() + b.get_height() / 2 for b, v in zip(bars, values) if v is None]
+    return [b.get_x() + b.get_width() / 2 for b, v in zip(bars, values) if v is None]
+
+
+def _alt_note(suppressed: bool) -> str:
+    """The alt text's last sentence where a value is suppressed."""
+    if not suppressed:
+        return ""
+    return (
+        f" Values shown as {SUPPRESSED} are suppressed to protect confidentiality "
+        "and are not drawn."
+    )
+
+
+def _with_note(subtitle: str, suppressed: bool) -> str:
+    return f"{subtitle} {SUPPRESSED_NOTE}" if suppressed else subtitle
+
+
+def label_suppressed(
+    axes,
+    positions: list[float],
+    horizontal: bool = False,
+    small: bool = False,
+    fontsize: float = 11,
+    color: str = GREY,
+) -> None:
+    """Write ``[c]`` where a suppressed bar would stand, at the axis.
+
+    ``horizontal``: bars along x, so the label sits at x = 0 beside its row;
+    ``small``: upwards in a smaller type, for the narrow bins of a histogram.
+    """
+    at_axis = {"va": "center", "ha": "left"} if horizontal else {"va": "bottom", "ha": "center"}
+    for position in positions:
+        axes.annotate(
+            SUPPRESSED,
+            xy=(0, position) if horizontal else (position, 0),
+            xytext=(4, 0) if horizontal else (0, 2 if small else 3),
+            textcoords="offset points",
+            rotation=90 if small else 0,
+            fontsize=8 if small else fontsize,
+            color=color,
+            **at_axis,
+        )
+
+
 # --- charts ---------------------------------------------------------------------------
 
 
@@ -159,18 +243,23 @@ def age_by_period(tables, labels: Labels, year: int, source: str, settings: dict
     body = frame.loc[frame["age_band"] != "Total"]
     prefixes = [p for p in labels.prefixes if f"{p}_pct" in frame]
     period_names = [labels.prefixes[p] for p in prefixes]
+    columns = [f"{p}_pct" for p in prefixes]
+    suppressed = body[columns].map(is_suppressed).to_numpy().any()
     title = f"Ages of index children in SCRs and the {year} LCSPRs"
     figure, axes = _figure(
         title,
         source,
-        "Percentage of index children in each age band. SCR periods are the published "
-        "figures; the dotted step marks the change to LCSPRs, a different review system.",
+        _with_note(
+            "Percentage of index children in each age band. SCR periods are the published "
+            "figures; the dotted step marks the change to LCSPRs, a different review system.",
+            suppressed,
+        ),
     )
     colours = _colours(len(body))
     x = list(range(len(prefixes)))
-    ends, texts = [], []
+    ends, texts, shown_ends = [], [], []
     for colour, (_, row) in zip(colours, body.iterrows()):
-        values = [row[f"{p}_pct"] for p in prefixes]
+        values = _nan(_numbers(row[c] for c in columns))
         scr = [i for i, p in enumerate(prefixes) if p in labels.reference_prefixes]
         cohort = [i for i, p in enumerate(prefixes) if p not in labels.reference_prefixes]
         axes.plot(scr, [values[i] for i in scr], color=colour, marker="o", markersize=5)
@@ -183,13 +272,16 @@ def age_by_period(tables, labels: Labels, year: int, source: str, settings: dict
                 linestyle=":",
             )
             axes.plot(cohort, [values[i] for i in cohort], color=colour, marker="o", markersize=7)
-        ends.append(float(values[-1]))
+        # A suppressed last value is labelled beside the last value drawn.
+        drawn = [v for v in values if v == v]
+        ends.append(drawn[-1] if drawn else 0.0)
+        shown_ends.append(_shown(row[columns[-1]], "{:.0f}%"))
         texts.append(labels.value("table4_age", "age_band", row["age_band"]))
-    top = max(float(body[[f"{p}_pct" for p in prefixes]].max().max()), 10)
+    top = max([v for v in _numbers(body[columns].to_numpy().ravel()) if v is not None] + [10])
     axes.set_ylim(0, top * 1.12)
-    for y, text, value in zip(_spread(ends, top * 0.075), texts, ends):
+    for y, text, value, shown in zip(_spread(ends, top * 0.075), texts, ends, shown_ends):
         axes.annotate(
-            f"{text}: {value:.0f}%",
+            f"{text}: {shown}",
             xy=(x[-1], value),
             xytext=(x[-1] + 0.18, y),
             va="center",
@@ -209,7 +301,7 @@ def age_by_period(tables, labels: Labels, year: int, source: str, settings: dict
     figure.subplots_adjust(right=0.84)
     lines = []
     for _, row in body.iterrows():
-        values = [f"{row[f'{p}_pct']:.0f}%" for p in prefixes]
+        values = [_shown(row[c], "{:.0f}%") for c in columns]
         band = labels.value("table4_age", "age_band", row["age_band"])
         lines.append(f"{band}: {', '.join(values[:-1])}, then {values[-1]} in the {year} LCSPRs")
     alt = (
@@ -217,6 +309,7 @@ def age_by_period(tables, labels: Labels, year: int, source: str, settings: dict
         f"{period_names[0]} to {period_names[-2]} and in the {year} LCSPRs. "
         + "; ".join(lines)
         + "."
+        + _alt_note(suppressed)
     )
     return Chart("age_by_period", title, alt, "table4_age", figure)
 
@@ -229,21 +322,33 @@ def death_serious_harm_by_period(
     prefixes = [p for p in labels.prefixes if f"{p}_pct" in frame]
     names = [labels.prefixes[p] for p in prefixes]
     title = f"Death and serious harm cases in SCRs and the {year} LCSPRs"
+    raw_deaths = [frame.loc["Death", f"{p}_pct"] for p in prefixes]
+    raw_harms = [frame.loc["Serious harm", f"{p}_pct"] for p in prefixes]
+    suppressed = any(is_suppressed(v) for v in raw_deaths + raw_harms)
     figure, axes = _figure(
         title,
         source,
-        "Percentage of reviews about a death and about serious harm. SCR periods are the "
-        "published figures.",
+        _with_note(
+            "Percentage of reviews about a death and about serious harm. SCR periods are the "
+            "published figures.",
+            suppressed,
+        ),
     )
     death_colour, harm_colour = _colours(2)
-    deaths = [float(frame.loc["Death", f"{p}_pct"]) for p in prefixes]
-    harms = [float(frame.loc["Serious harm", f"{p}_pct"]) for p in prefixes]
+    deaths, harms = _numbers(raw_deaths), _numbers(raw_harms)
+    # A period with either share suppressed has no bar (one share would give the other).
+    drawn = [d is not None and h is not None for d, h in zip(deaths, harms)]
+    deaths = [d if ok else float("nan") for d, ok in zip(deaths, drawn)]
+    harms = [h if ok else float("nan") for h, ok in zip(harms, drawn)]
     x = list(range(len(prefixes)))
     axes.bar(x, deaths, color=death_colour, label="Death", width=0.62)
     axes.bar(x, harms, bottom=deaths, color=harm_colour, label="Serious harm", width=0.62)
     for i, (d, h) in enumerate(zip(deaths, harms)):
+        if not drawn[i]:
+            continue
         axes.text(i, d / 2, f"{d:.0f}%", ha="center", va="center", color="white", fontsize=11)
         axes.text(i, d + h / 2, f"{h:.0f}%", ha="center", va="center", color=TEXT, fontsize=11)
+    label_suppressed(axes, [i for i in x if not drawn[i]])
     axes.set_xticks(x, [name.replace(" ", "\n", 1) for name in names])
     axes.set_ylim(0, 100)
     axes.set_ylabel("Percentage of reviews")
@@ -253,10 +358,13 @@ def death_serious_harm_by_period(
     axes.set_ylim(0, 112)
     axes.set_yticks(range(0, 101, 20))
     _finish(figure, bottom=0.2)
-    pairs = [f"{n} {d:.0f}% death, {h:.0f}% serious harm" for n, d, h in zip(names, deaths, harms)]
+    pairs = [
+        f"{n} {_shown(d, '{:.0f}%')} death, {_shown(h, '{:.0f}%')} serious harm"
+        for n, d, h in zip(names, raw_deaths, raw_harms)
+    ]
     alt = (
         "Stacked bar chart of the percentage of reviews about a death and about serious "
-        "harm, per review period: " + "; ".join(pairs) + "."
+        "harm, per review period: " + "; ".join(pairs) + "." + _alt_note(suppressed)
     )
     return Chart("death_serious_harm_by_period", title, alt, "table5_death_serious_harm", figure)
 
@@ -269,67 +377,82 @@ def lcsprs_by_incident_year(
     years = frame.loc[frame["year_of_incident"].astype(str).str.fullmatch(r"\d{4}")]
     not_known = frame.loc[frame["year_of_incident"] == "Not known", "n"]
     title = f"LCSPRs received in {year}, by year of incident"
-    missing = int(not_known.iloc[0]) if len(not_known) else 0
-    figure, axes = _figure(
-        title,
-        source,
-        f"Number of LCSPRs. The year of incident is not known for {missing} LCSPR"
-        f"{'s' if missing != 1 else ''}."
-        if missing
-        else "Number of LCSPRs.",
-    )
-    colour = _colours(1)[0]
+    missing = not_known.iloc[0] if len(not_known) else 0
+    if is_suppressed(missing):
+        missing_text = f"{SUPPRESSED} LCSPRs"
+    else:
+        missing = int(missing)
+        missing_text = f"{missing} LCSPR{'s' if missing != 1 else ''}"
     x = years["year_of_incident"].astype(str).tolist()
-    n = [int(v) for v in years["n"]]
-    bars = axes.bar(x, n, color=colour, width=0.6)
-    axes.bar_label(bars, labels=[str(v) for v in n], padding=3, fontsize=11, color=TEXT)
-    axes.set_ylim(0, max(n + [1]) * 1.15)
+    n = _numbers(years["n"])
+    suppressed = is_suppressed(missing) or None in n
+    subtitle = "Number of LCSPRs."
+    if missing:
+        subtitle += f" The year of incident is not known for {missing_text}."
+    figure, axes = _figure(title, source, _with_note(subtitle, suppressed))
+    colour = _colours(1)[0]
+    bars = axes.bar(x, _heights(n), color=colour, width=0.6)
+    axes.bar_label(
+        bars,
+        labels=["" if v is None else _shown(v) for v in n],
+        padding=3,
+        fontsize=11,
+        color=TEXT,
+    )
+    label_suppressed(axes, _centres(bars, n))
+    axes.set_ylim(0, max([v for v in n if v is not None] + [1]) * 1.15)
     axes.set_ylabel("Number of LCSPRs")
     axes.set_xlabel("Year of incident")
     _whole_numbers(axes.yaxis)
     _finish(figure)
     alt = (
         f"Bar chart of the number of LCSPRs received in {year} by the year of the incident: "
-        + ", ".join(f"{y}: {k}" for y, k in zip(x, n))
-        + (f". The year is not known for {missing} LCSPRs." if missing else ".")
+        + ", ".join(f"{y}: {_shown(k)}" for y, k in zip(x, years["n"]))
+        + (f". The year is not known for {missing_text}." if missing else ".")
+        + _alt_note(suppressed)
     )
     return Chart("lcsprs_by_incident_year", title, alt, "table1_year_of_incident", figure)
 
 
 def _duration_chart(
-    tables,
-    measure: str,
-    name: str,
-    title: str,
-    xlabel: str,
-    expectation: tuple[float, str],
-    source: str,
-    subtitle: str,
+    tables, measure: str, what: str, expectation: tuple[float, str], year: int, source: str
 ) -> Chart:
+    """Histogram of one Table 3 measure (``what``: "incident to rapid review" ...)."""
+    name = f"weeks_{measure}"
+    title = f"Weeks from {what}, LCSPRs received in {year}"
+    xlabel = f"Weeks from {what}"
+    subtitle = f"LCSPRs by weeks from {what} ({{n}} with both dates)."
     bins = _table(tables, "duration_distribution")
-    bins = bins.loc[bins["measure"] == measure]
+    bins = bins.loc[bins["measure"] == measure].reset_index(drop=True)
     t3 = _table(tables, "table3_durations")
     t3 = t3.loc[t3["measure"] == measure].set_index("statistic")["value"]
-    median, total = float(t3["Median"]), int(t3["N"])
-    figure, axes = _figure(title, source, subtitle.format(n=total))
+    median = number_or_none(t3["Median"])
+    counts = _numbers(bins["n"])
+    hidden = [str(w) for w, k in zip(bins["weeks"], counts) if k is None]
+    suppressed = bool(hidden) or median is None or is_suppressed(t3["N"])
+    figure, axes = _figure(
+        title, source, _with_note(subtitle.format(n=_shown(t3["N"], "{:.0f}")), suppressed)
+    )
     colour = _colours(1)[0]
     widths = (bins["weeks_to"] - bins["weeks_from"]).astype(float)
-    axes.bar(
+    bars = axes.bar(
         bins["weeks_from"].astype(float),
-        bins["n"].astype(int),
+        _heights(counts),
         width=widths * 0.92,
         align="edge",
         color=colour,
     )
-    top = max(int(bins["n"].max()) if len(bins) else 1, 1)
+    # Narrow bins: the [c] of a suppressed one is written upwards, small.
+    label_suppressed(axes, _centres(bars, counts), small=True)
+    top = max([k for k in counts if k is not None] + [1])
     axes.set_ylim(0, top * 1.3)
     expected_at, expected_text = expectation
+    lines = [(expected_at, expected_text, "-", "#F46A25", 4, 0.97)]
+    if median is not None:
+        lines.append((median, f"Median: {median:g} weeks", "--", TEXT, 2, 0.87))
     # The expectation is a wide orange line under a thin dashed median line, so
     # both stay visible where they coincide (as for incident to rapid review).
-    for x, text, style, colour_line, width, height in (
-        (expected_at, expected_text, "-", "#F46A25", 4, 0.97),
-        (median, f"Median: {median:g} weeks", "--", TEXT, 2, 0.87),
-    ):
+    for x, text, style, colour_line, width, height in lines:
         axes.axvline(x, color=colour_line, linestyle=style, linewidth=width)
         axes.annotate(
             text,
@@ -349,16 +472,29 @@ def _duration_chart(
     axes.set_ylabel("Number of LCSPRs")
     _whole_numbers(axes.yaxis)
     _finish(figure)
-    peak = bins.loc[bins["n"].idxmax()] if len(bins) else None
+    drawn = [i for i, k in enumerate(counts) if k is not None]
+    peak = max(drawn, key=lambda i: (counts[i], -i)) if drawn else None
     width = int(widths.iloc[0]) if len(widths) else 1
+    expected = f"{expected_text[:1].lower()}{expected_text[1:]}"
+    if median is not None:
+        lines_text = f"Vertical lines mark the median, {median:g} weeks, and the {expected}. "
+    else:
+        lines_text = (
+            f"The median is suppressed ({SUPPRESSED}); a vertical line marks the {expected}. "
+        )
     alt = (
-        f"Histogram of the {xlabel[:1].lower()}{xlabel[1:]} for {total} LCSPRs, in bins of "
-        f"{width} week{'s' if width != 1 else ''}. Vertical lines mark the median, "
-        f"{median:g} weeks, and the {expected_text[:1].lower()}{expected_text[1:]}. "
+        f"Histogram of the {xlabel[:1].lower()}{xlabel[1:]} for {_shown(t3['N'], '{:.0f}')} "
+        f"LCSPRs, in bins of {width} week{'s' if width != 1 else ''}. "
+        + lines_text
         + (
-            f"The tallest bar is {peak['weeks']} weeks with {int(peak['n'])} LCSPRs; "
-            f"the longest took {float(t3['Maximum']):g} weeks."
+            f"The tallest bar{' drawn' if hidden else ''} is {bins.at[peak, 'weeks']} weeks "
+            f"with {counts[peak]:.0f} LCSPRs; the longest took {_shown(t3['Maximum'])} weeks."
             if peak is not None
+            else ""
+        )
+        + (
+            f" Bins with a suppressed count ({SUPPRESSED}, not drawn): {_join(hidden)} weeks."
+            if hidden
             else ""
         )
     )
@@ -373,13 +509,11 @@ def weeks_incident_to_rapid_review(
     return _duration_chart(
         tables,
         "incident_to_rapid_review",
-        "weeks_incident_to_rapid_review",
-        f"Weeks from incident to rapid review, LCSPRs received in {year}",
-        "Weeks from incident to rapid review",
+        "incident to rapid review",
         # Five working days make a week without bank holidays.
         (days / 5, f"Expected: {days} working days (about {days / 5:g} weeks)"),
+        year,
         source,
-        "LCSPRs by weeks from incident to rapid review ({n} with both dates).",
     )
 
 
@@ -391,12 +525,10 @@ def weeks_rapid_review_to_lcspr(
     return _duration_chart(
         tables,
         "rapid_review_to_lcspr",
-        "weeks_rapid_review_to_lcspr",
-        f"Weeks from rapid review to LCSPR, LCSPRs received in {year}",
-        "Weeks from rapid review to LCSPR",
+        "rapid review to LCSPR",
         (weeks, f"Requirement: {weeks:g} weeks"),
+        year,
         source,
-        "LCSPRs by weeks from rapid review to LCSPR ({n} with both dates).",
     )
 
 
@@ -407,34 +539,43 @@ def _category_chart(
     body = frame.loc[
         (frame["harm_category"] != "Total") & ~frame["harm_category"].str.endswith("(all)")
     ]
-    total = int(frame.loc[frame["harm_category"] == "Total", "n"].iloc[0])
+    total = _shown(frame.loc[frame["harm_category"] == "Total", "n"].iloc[0], "{:.0f}")
     names = [labels.value(table, "harm_category", c) for c in body["harm_category"]]
-    n = [int(v) for v in body["n"]]
-    pct = [None if pd.isna(p) else int(p) for p in body["pct"]]
+    n = _numbers(body["n"])
+    texts = [_count_and_percent(k, p) for k, p in zip(body["n"], body["pct"])]
+    suppressed = any(SUPPRESSED in t for t in texts) or total == SUPPRESSED
     figure, axes = _figure(
-        title, source, f"Number (percentage) of the {total} LCSPRs about {what}, by category."
+        title,
+        source,
+        _with_note(
+            f"Number (percentage) of the {total} LCSPRs about {what}, by category.", suppressed
+        ),
     )
     colour = _colours(1)[0]
     y = list(range(len(names)))[::-1]
-    bars = axes.barh(y, n, color=colour, height=0.6)
+    bars = axes.barh(y, _heights(n), color=colour, height=0.6)
     axes.bar_label(
         bars,
-        labels=[f"{k} ({p}%)" if p is not None else str(k) for k, p in zip(n, pct)],
+        labels=["" if k is None else t for k, t in zip(n, texts)],
         padding=4,
         fontsize=11,
         color=TEXT,
     )
+    label_suppressed(axes, _centres(bars, n, horizontal=True), horizontal=True)
     axes.set_yticks(y, names)
-    axes.set_xlim(0, max(n + [1]) * 1.25)
+    axes.set_xlim(0, max([k for k in n if k is not None] + [1]) * 1.25)
     axes.grid(axis="y", visible=False)
     axes.grid(axis="x", visible=True)
     axes.set_xlabel("Number of LCSPRs")
     _whole_numbers(axes.xaxis)
     _finish(figure)
     figure.subplots_adjust(left=0.32)
-    parts = [f"{c} {k} ({p}%)" for c, k, p in zip(names, n, pct)]
-    alt = f"Horizontal bar chart of the {total} LCSPRs about {what}, by category: " + (
-        "; ".join(parts) + "."
+    parts = [f"{c} {t}" for c, t in zip(names, texts)]
+    alt = (
+        f"Horizontal bar chart of the {total} LCSPRs about {what}, by category: "
+        + "; ".join(parts)
+        + "."
+        + _alt_note(suppressed)
     )
     return Chart(name, title, alt, table, figure)
 

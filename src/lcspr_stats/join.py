@@ -301,6 +301,9 @@ def link_cohort(
         "ethnicity_from_sin",
     ):
         lcsprs[column] = lcsprs["lcspr_id"].map(index_cols[column])
+    for column in ("sin_id", "sex", "ethnicity"):
+        # Text stays text when no LCSPR has an index child (all missing maps to numbers).
+        lcsprs[column] = lcsprs[column].astype(index_cols[column].dtype)
     for flag in ("sex_from_sin", "age_from_sin", "ethnicity_from_sin"):
         # (all missing, e.g. no index child at all, maps to float NaN: go through boolean)
         lcsprs[flag] = lcsprs[flag].astype("boolean").fillna(False).astype(bool)

@@ -11,13 +11,19 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-# Shorthand of the Government Analysis Function guidance for empty cells.
+# Shorthand of the Government Analysis Function guidance for cells without a number.
 NOT_AVAILABLE = "[x]"
 NOT_APPLICABLE = "[z]"
+# A figure withheld by disclosure control (lcspr_stats.disclosure).
+SUPPRESSED = "[c]"
 SYMBOLS = {
     NOT_AVAILABLE: "[x] = not available (not published for this SCR period)",
     NOT_APPLICABLE: "[z] = not applicable (for example no interval for a total)",
+    SUPPRESSED: "[c] = confidential: suppressed to protect small numbers (a small count, "
+    "or a figure from which one could be worked out)",
 }
+# Shorthand every release explains, used or not; [c] is explained where it appears.
+STANDING_SYMBOLS = (NOT_AVAILABLE, NOT_APPLICABLE)
 # Text forms ("25 (30%)") and notes columns are replaced by number columns and
 # note references in a released table.
 HIDDEN_COLUMNS = ("display", "note")
@@ -198,6 +204,9 @@ def present(table: ReleaseTable, labels: Labels) -> Presented:
             if pd.isna(value):
                 cells.append(missing)
                 symbols.add(missing)
+            elif is_suppressed(value):
+                cells.append(SUPPRESSED)
+                symbols.add(SUPPRESSED)
             else:
                 cells.append(labels.value(table.name, column, _plain(value)))
         frame[heading] = pd.Series(cells, index=raw.index, dtype=object)
@@ -233,6 +242,61 @@ def present(table: ReleaseTable, labels: Labels) -> Presented:
         [s for s in SYMBOLS if s in symbols],
         intervals,
     )
+
+
+def is_suppressed(value: object) -> bool:
+    """Whether a cell or figure is ``[c]`` (withheld by disclosure control)."""
+    return isinstance(value, str) and value == SUPPRESSED
+
+
+def shows_suppressed(value: object) -> bool:
+    """Whether text, or dicts and lists of it (key figures, say), show ``[c]`` anywhere."""
+    if isinstance(value, str):
+        return SUPPRESSED in value
+    if isinstance(value, dict):
+        return any(shows_suppressed(v) for v in value.values())
+    if isinstance(value, list | tuple):
+        return any(shows_suppressed(v) for v in value)
+    return False
+
+
+def number_or_none(value: object) -> float | None:
+    """A cell as a float; None where there is no number to draw (blank or ``[c]``)."""
+    if value is None or is_suppressed(value):
+        return None
+    if isinstance(value, str):
+        try:
+            value = float(value)
+        except ValueError:
+            return None
+    value = float(value)
+    return None if value != value else value
+
+
+def restore_numbers(frame: pd.DataFrame) -> pd.DataFrame:
+    """Columns of numbers with ``[c]`` among them, read back as numbers and ``[c]``.
+
+    A CSV column holding ``[c]`` is read as text; its other cells are turned
+    back into numbers (ints where the column's numbers are all whole, as
+    pandas reads a column without ``[c]``), so a count stays a number in the
+    workbook and the charts.
+    """
+    out = frame.copy()
+    for column in out.columns:
+        values = out[column]
+        if values.dtype != object and not pd.api.types.is_string_dtype(values):
+            continue
+        hidden = values.astype(object).map(is_suppressed).astype(bool)
+        if not hidden.any():
+            continue
+        rest = values[~hidden]
+        numbers = pd.to_numeric(rest, errors="coerce")
+        if (numbers.notna() != rest.notna()).any():
+            continue  # a text column that happens to hold "[c]"
+        restored = pd.Series(SUPPRESSED, index=values.index, dtype=object)
+        restored[~hidden] = numbers.astype(object)
+        out[column] = restored
+    return out
 
 
 def is_number(value: object) -> bool:

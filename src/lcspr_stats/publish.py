@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -17,7 +18,7 @@ import pandas as pd
 from . import uncertainty
 from .determinism import atomic_write_bytes, atomic_write_text
 from .errors import InputError
-from .presentation import Labels, ReleaseTable, load_labels
+from .presentation import Labels, ReleaseTable, load_labels, restore_numbers
 
 log = logging.getLogger("lcspr_stats")
 
@@ -30,7 +31,11 @@ def read_csv(path: str | Path) -> pd.DataFrame:
 def read_release_tables(
     tables_dir: str | Path, contents_in: str | Path, notes_in: str | Path
 ) -> list[ReleaseTable]:
-    """Every table listed in ``contents.csv``, in order, with its notes."""
+    """Every table listed in ``contents.csv``, in order, with its notes.
+
+    Cells suppressed by disclosure control stay ``[c]``; the numbers beside
+    them are numbers (:func:`lcspr_stats.presentation.restore_numbers`).
+    """
     contents = read_csv(contents_in)
     notes = read_csv(notes_in)
     tables = []
@@ -39,7 +44,8 @@ def read_release_tables(
         if not path.exists():
             raise InputError("table listed in contents.csv is missing", file=str(path))
         own = notes.loc[notes["table"] == name].sort_values("note_number")
-        tables.append(ReleaseTable(name, title, read_csv(path), own["note"].astype(str).tolist()))
+        frame = restore_numbers(read_csv(path))
+        tables.append(ReleaseTable(name, title, frame, own["note"].astype(str).tolist()))
     return tables
 
 
@@ -80,50 +86,90 @@ def read_labels(config: dict, year: int) -> Labels:
     return load_labels(labels, periods, year, level)
 
 
-def run_workbook(
-    year: int,
-    config: dict,
-    tables_dir: str,
-    contents_in: str,
-    notes_in: str,
-    key_figures_in: str,
-    workbook_out: str,
-) -> None:
+@dataclass(frozen=True)
+class ReleaseFiles:
+    """The files of the tables stage that every release output reads.
+
+    Attributes
+    ----------
+    tables_dir : str
+        Folder of the table CSVs.
+    contents, notes, key_figures : str
+        ``contents.csv``, ``notes.csv`` and ``key_figures.json``.
+    """
+
+    tables_dir: str
+    contents: str
+    notes: str
+    key_figures: str
+
+    @classmethod
+    def of_rule(cls, smk: object) -> ReleaseFiles:
+        """From a Snakemake rule's ``contents``, ``notes`` and ``key_figures`` inputs.
+
+        The table CSVs are the ones beside ``contents.csv``.
+        """
+        contents = str(smk.input.contents)
+        return cls(
+            str(Path(contents).parent), contents, str(smk.input.notes), str(smk.input.key_figures)
+        )
+
+
+@dataclass
+class Release:
+    """What a release output shows: the tables, their labels, the key figures, the settings.
+
+    Attributes
+    ----------
+    tables : list of ReleaseTable
+        Every table, in report order.
+    labels : Labels
+        Readable headings and values.
+    key_figures : dict
+        ``key_figures.json``.
+    settings : dict
+        The config's ``release`` section.
+    """
+
+    tables: list[ReleaseTable]
+    labels: Labels
+    key_figures: dict
+    settings: dict
+
+
+def read_release(year: int, config: dict, files: ReleaseFiles) -> Release:
+    """Read the tables, labels and key figures of one cohort, as the tables stage wrote them."""
+    return Release(
+        read_release_tables(files.tables_dir, files.contents, files.notes),
+        read_labels(config, year),
+        read_key_figures(files.key_figures),
+        config.get("release") or {},
+    )
+
+
+def run_workbook(year: int, config: dict, files: ReleaseFiles, workbook_out: str) -> None:
     """Write the accessible workbook of one cohort."""
     from .workbook import build_workbook
 
-    tables = read_release_tables(tables_dir, contents_in, notes_in)
-    data = build_workbook(
-        tables,
-        read_labels(config, year),
-        config.get("release") or {},
-        read_key_figures(key_figures_in),
-    )
+    release = read_release(year, config, files)
+    data = build_workbook(release.tables, release.labels, release.settings, release.key_figures)
     atomic_write_bytes(workbook_out, data)
-    log.info("workbook: %d tables, %d bytes", len(tables), len(data))
+    log.info("workbook: %d tables, %d bytes", len(release.tables), len(data))
 
 
 def run_figures(
-    year: int,
-    config: dict,
-    tables_dir: str,
-    contents_in: str,
-    notes_in: str,
-    key_figures_in: str,
-    figures_dir: str,
-    manifest_out: str,
+    year: int, config: dict, files: ReleaseFiles, figures_dir: str, manifest_out: str
 ) -> None:
     """Draw every chart of one cohort: PNG and SVG files, and a manifest with alt text."""
     from .figures import draw_charts
 
-    release = config.get("release") or {}
-    tables = read_release_tables(tables_dir, contents_in, notes_in)
+    release = read_release(year, config, files)
     charts = draw_charts(
-        tables,
-        read_labels(config, year),
-        read_key_figures(key_figures_in),
-        release.get("source", ""),
-        int(release.get("figure_dpi", 150)),
+        release.tables,
+        release.labels,
+        release.key_figures,
+        release.settings.get("source", ""),
+        int(release.settings.get("figure_dpi", 150)),
     )
     rows = []
     for chart, png, svg in charts:
@@ -147,10 +193,7 @@ def run_figures(
 def run_report(
     year: int,
     config: dict,
-    tables_dir: str,
-    contents_in: str,
-    notes_in: str,
-    key_figures_in: str,
+    files: ReleaseFiles,
     manifest_in: str,
     data_quality_in: str,
     reconciliation_in: str,
@@ -162,8 +205,8 @@ def run_report(
     from .report import ChartFile, render_report, report_context
     from .summary import render_summary, summary_context, summary_sections
 
-    key_figures = read_key_figures(key_figures_in)
-    context = summary_context(key_figures, config)
+    release = read_release(year, config, files)
+    context = summary_context(release.key_figures, config)
     atomic_write_text(summary_out, render_summary(context))
     figures_dir = Path(manifest_in).parent
     manifest = read_csv(manifest_in)
@@ -181,14 +224,14 @@ def run_report(
     ]
     html = render_report(
         report_context(
-            read_release_tables(tables_dir, contents_in, notes_in),
-            read_labels(config, year),
+            release.tables,
+            release.labels,
             charts,
             summary_sections(context),
-            key_figures,
+            release.key_figures,
             read_csv(data_quality_in),
             read_csv(reconciliation_in),
-            config.get("release") or {},
+            release.settings,
             # Linked by name: the report and the workbook sit in the same folder.
             Path(workbook_in).name,
         )

@@ -8,7 +8,15 @@ from dataclasses import dataclass
 import pandas as pd
 
 from . import __version__
-from .presentation import SYMBOLS, Labels, ReleaseTable, numeric_columns, present
+from .presentation import (
+    SUPPRESSED,
+    SYMBOLS,
+    Labels,
+    ReleaseTable,
+    numeric_columns,
+    present,
+    shows_suppressed,
+)
 from .summary import TEMPLATES
 from .workbook import numbered_titles
 
@@ -71,11 +79,18 @@ def report_context(
     release: dict,
     workbook_file: str,
 ) -> dict:
-    """Everything the report template shows, as plain text and numbers."""
+    """Everything the report template shows, as plain text and numbers.
+
+    Where disclosure control has suppressed any figure, ``suppressed`` holds
+    the explanation of ``[c]`` shown at the top of the page (and each table
+    with a ``[c]`` lists it under the table).
+    """
     interval_decimals = int((key_figures.get("uncertainty") or {}).get("interval_decimals", 1))
     shown_tables = []
+    suppressed = False
     for table, (sheet, title) in zip(tables, numbered_titles(tables)):
         presented = present(table, labels)
+        suppressed = suppressed or SUPPRESSED in presented.symbols
         shown_tables.append(
             {
                 "id": table.name,
@@ -89,11 +104,13 @@ def report_context(
                 ),
             }
         )
+    suppressed = suppressed or shows_suppressed(key_figures)
     year = key_figures["cohort_year"]
     return {
         "title": f"{release.get('title', 'LCSPR statistics')}: LCSPRs submitted in {year}",
         "year": year,
         "notice": release.get("data_notice", ""),
+        "suppressed": SYMBOLS[SUPPRESSED] if suppressed else "",
         "source": release.get("source", ""),
         "producer": release.get("producer", ""),
         "summary": summary,

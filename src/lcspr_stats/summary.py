@@ -3,6 +3,9 @@
 Only the choices live here (which age groups are largest, singular or plural,
 how to round a duration to years); the sentences themselves are in
 ``templates/summary.md.j2`` so they can be reworded without touching code.
+
+A figure suppressed by disclosure control is printed as ``[c]`` (a share as
+``[c]``, never ``[c]%``), and the summary then says what ``[c]`` means.
 """
 
 from __future__ import annotations
@@ -10,20 +13,30 @@ from __future__ import annotations
 import math
 from importlib import resources
 
+from .presentation import SUPPRESSED, SYMBOLS, is_suppressed, shows_suppressed
+
 TEMPLATES = resources.files("lcspr_stats") / "templates"
 
 
-def number(value: float | int | None) -> str:
-    """A figure as printed: whole numbers without a decimal point (58.0 -> "58")."""
+def number(value: float | int | str | None) -> str:
+    """A figure as printed: whole numbers without a decimal point (58.0 -> "58"), or ``[c]``."""
     if value is None:
         return "not known"
+    if is_suppressed(value):
+        return SUPPRESSED
     value = float(value)
     return f"{int(value)}" if value.is_integer() else f"{value:g}"
 
 
-def plural(n: int, singular: str, plural_form: str | None = None) -> str:
-    """``"1 death"``, ``"33 deaths"``."""
-    return f"{n} {singular if n == 1 else (plural_form or singular + 's')}"
+def percentage(value: float | int | str | None) -> str:
+    """A percentage as printed: ``"39%"``, or ``[c]`` where it is suppressed."""
+    text = number(value)
+    return text if text in (SUPPRESSED, "not known") else f"{text}%"
+
+
+def plural(n: int | str, singular: str, plural_form: str | None = None) -> str:
+    """``"1 death"``, ``"33 deaths"``, ``"[c] deaths"``."""
+    return f"{number(n)} {singular if n == 1 else (plural_form or singular + 's')}"
 
 
 def over_years(weeks: float) -> str | None:
@@ -51,10 +64,18 @@ def age_group_description(band: dict) -> str:
 
 
 def largest_age_groups(key_figures: dict, age_bands: list[dict], k: int = 2) -> list[dict]:
-    """The ``k`` largest age bands of index children (ties keep the band order)."""
+    """The ``k`` largest age bands of index children (ties keep the band order).
+
+    Bands whose count is suppressed (``[c]``) are not ranked: the text then
+    speaks of the largest of the groups not suppressed.
+    """
     counts = key_figures.get("age_band_counts", {})
     pcts = key_figures.get("age_band_pcts", {})
-    bands = [b for b in age_bands if counts.get(b["label"], 0) > 0]
+    bands = [
+        b
+        for b in age_bands
+        if not is_suppressed(counts.get(b["label"], 0)) and counts.get(b["label"], 0) > 0
+    ]
     ranked = sorted(bands, key=lambda b: -counts[b["label"]])[:k]
     out = []
     for band in ranked:
@@ -65,7 +86,7 @@ def largest_age_groups(key_figures: dict, age_bands: list[dict], k: int = 2) -> 
                 "description": description,
                 "sentence_start": description[:1].upper() + description[1:],
                 "n": counts[band["label"]],
-                "pct": pcts.get(band["label"]),
+                "pct": percentage(pcts.get(band["label"])),
                 "ci_text": interval((key_figures.get("age_band_pct_ci") or {}).get(band["label"])),
             }
         )
@@ -73,9 +94,11 @@ def largest_age_groups(key_figures: dict, age_bands: list[dict], k: int = 2) -> 
 
 
 def interval(bounds: dict | None, unit: str = "%") -> str:
-    """``"29.5% to 50.0%"`` (or ``"47 to 86"`` weeks)."""
+    """``"29.5% to 50.0%"`` (or ``"47 to 86"`` weeks); ``[c]`` where suppressed."""
     if not bounds:
         return "not available"
+    if any(is_suppressed(v) for v in bounds.values()):
+        return SUPPRESSED
     if unit == "%":
         return f"{bounds['lower']:.1f}% to {bounds['upper']:.1f}%"
     return f"{number(bounds['lower'])} to {number(bounds['upper'])}"
@@ -85,13 +108,18 @@ def _test(result: dict | None, alpha: float, minimum: float) -> dict | None:
     if not result:
         return None
     p = result["p_value"]
+    # A test of suppressed counts is withheld with them: it could reveal them.
+    withheld = any(is_suppressed(v) for v in result.values())
+    smallest = result.get("min_expected")
     return {
         **result,
-        "p_text": "p < 0.001" if p < 0.001 else f"p = {p:.3f}",
-        "unlikely_chance": p < alpha,
+        "suppressed": withheld,
+        "p_text": "" if withheld else ("p < 0.001" if p < 0.001 else f"p = {p:.3f}"),
+        "unlikely_chance": not withheld and p < alpha,
         "df_text": plural(result["df"], "degree of freedom", "degrees of freedom"),
-        "statistic_text": f"{result['chi_square']:.2f}",
+        "statistic_text": "" if withheld else f"{result['chi_square']:.2f}",
         "minimum": f"{minimum:g}",
+        "smallest_text": number(smallest) if is_suppressed(smallest) else f"{smallest:.1f}",
         "resamples_text": f"{result.get('monte_carlo_resamples', 0):,}",
     }
 
@@ -119,22 +147,27 @@ def summary_context(key_figures: dict, config: dict) -> dict:
     r2l = kf.get("rr_to_lcspr_weeks") or {}
     i2r = kf.get("incident_to_rr_weeks") or {}
     tests = kf.get("goodness_of_fit") or {}
-    return {
+    longest = r2l.get("max")
+    context = {
         "year": kf["cohort_year"],
         "notice": (config.get("release") or {}).get("data_notice", ""),
         "n_lcsprs": kf["n_lcsprs"],
         "lcsprs": plural(kf["n_lcsprs"], "LCSPR"),
         "deaths": plural(kf["n_deaths"], "death"),
-        "pct_deaths": kf["pct_deaths"],
+        "pct_deaths": percentage(kf["pct_deaths"]),
         "harm": plural(kf["n_serious_harm"], "case", "cases") + " of serious harm",
-        "pct_serious_harm": kf["pct_serious_harm"],
+        "pct_serious_harm": percentage(kf["pct_serious_harm"]),
         "age_groups": largest_age_groups(kf, config["codebook"]["age_bands"]),
+        # Some age groups suppressed: the largest are of those shown.
+        "age_groups_partial": any(
+            is_suppressed(v) for v in (kf.get("age_band_counts") or {}).values()
+        ),
         "r2l": {
             "n": r2l.get("n", 0),
             "lcsprs": plural(r2l.get("n", 0), "LCSPR"),
             "median": number(r2l.get("median")),
             "max": number(r2l.get("max")),
-            "max_years": over_years(r2l["max"]) if r2l.get("max") is not None else None,
+            "max_years": None if longest is None or is_suppressed(longest) else over_years(longest),
             "ci": interval(kf.get("rr_to_lcspr_weeks_median_ci"), "weeks"),
         },
         "i2r": {
@@ -146,9 +179,9 @@ def summary_context(key_figures: dict, config: dict) -> dict:
         "expected_weeks": number(kf.get("lcspr_expected_weeks", 26)),
         "expected_working_days": kf.get("rr_expected_working_days", 15),
         "n_within_26": kf.get("n_lcspr_within_26_weeks"),
-        "pct_within_26": kf.get("pct_lcspr_within_26_weeks"),
+        "pct_within_26": percentage(kf.get("pct_lcspr_within_26_weeks")),
         "n_within_15": kf.get("n_rr_within_15_working_days"),
-        "pct_within_15": kf.get("pct_rr_within_15_working_days"),
+        "pct_within_15": percentage(kf.get("pct_rr_within_15_working_days")),
         "n_subsample": kf.get("n_subsample", 0),
         "n_race_subsample": kf.get("n_race_subsample", 0),
         "subsample_cases": plural(kf.get("n_subsample", 0), "case"),
@@ -161,12 +194,15 @@ def summary_context(key_figures: dict, config: dict) -> dict:
             "within_15": interval(kf.get("pct_rr_within_15_working_days_ci")),
             "published": interval(kf.get("pct_published_ci")),
         },
-        "pct_published": kf.get("pct_published"),
+        "pct_published": percentage(kf.get("pct_published")),
         "bootstrap_resamples": f"{(kf.get('uncertainty') or {}).get('bootstrap_resamples', 0):,}",
         "seed": (kf.get("uncertainty") or {}).get("seed"),
         "age_test": _test(tests.get("age_band"), alpha, ci["min_expected_count"]),
         "harm_test": _test(tests.get("death_serious_harm"), alpha, ci["min_expected_count"]),
     }
+    # What [c] means, said once wherever the summary shows one.
+    context["suppressed"] = SYMBOLS[SUPPRESSED] if shows_suppressed(context) else ""
+    return context
 
 
 def _environment():

@@ -551,29 +551,24 @@ def goodness_of_fit_tables(
     ci = _ci(ci)
     period = ci.get("comparison_period") or str(periods["period"].iloc[-1])
     label = dict(zip(periods["period"], periods["period_label"])).get(period, period)
+    # Ages are tested against the SCR counts, death / serious harm against the
+    # SCR percentages (no counts were published).
     comparisons = []
-    age_body = age.loc[age["age_band"] != "Total"]
-    if f"{period}_n" in age:
-        comparisons.append(
-            (
-                "age_band",
-                age_body["age_band"].tolist(),
-                age_body[f"lcspr_{year}_n"].tolist(),
-                age_body[f"{period}_n"].tolist(),
-                "published counts",
+    for key, frame, category, reference, basis in (
+        ("age_band", age, "age_band", f"{period}_n", "published counts"),
+        ("death_serious_harm", harm, "category", f"{period}_pct", "published percentages"),
+    ):
+        if reference in frame:
+            body = frame.loc[frame[category] != "Total"]
+            comparisons.append(
+                (
+                    key,
+                    body[category].tolist(),
+                    body[f"lcspr_{year}_n"].tolist(),
+                    body[reference].tolist(),
+                    basis,
+                )
             )
-        )
-    harm_body = harm.loc[harm["category"] != "Total"]
-    if f"{period}_pct" in harm:
-        comparisons.append(
-            (
-                "death_serious_harm",
-                harm_body["category"].tolist(),
-                harm_body[f"lcspr_{year}_n"].tolist(),
-                harm_body[f"{period}_pct"].tolist(),
-                "published percentages",
-            )
-        )
     tests, counts = [], []
     for key, categories, observed, reference, basis in comparisons:
         if any(pd.isna(v) for v in [*observed, *reference]):

@@ -1,4 +1,10 @@
-"""Headline figures across cohorts beside the SCR reference periods: one table, one chart."""
+"""Headline figures across cohorts beside the SCR reference periods: one table, one chart.
+
+Trends read each cohort's ``key_figures.json`` as the tables stage wrote it,
+so with disclosure control on a cohort's suppressed figures are ``[c]`` here
+too (and a share worked out from a suppressed count is ``[c]``); the chart
+leaves them out and labels their place ``[c]``.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +16,8 @@ import pandas as pd
 
 from .derive import percent
 from .determinism import atomic_write_bytes, atomic_write_text
+from .figures import label_suppressed
+from .presentation import SUPPRESSED, is_suppressed, number_or_none
 
 # Fixed so two runs write the same SVG element ids.
 SVG_HASH_SALT = "lcspr-stats"
@@ -21,8 +29,10 @@ def cohort_period(year: int) -> str:
     return f"lcspr_{int(year)}"
 
 
-def _number(value: object) -> int | float | None:
-    """A figure as a plain int (or float when not whole); missing stays None."""
+def _number(value: object) -> int | float | str | None:
+    """A figure as a plain int (or float when not whole); missing stays None, ``[c]`` stays."""
+    if is_suppressed(value):
+        return SUPPRESSED
     if value is None or pd.isna(value):
         return None
     value = float(value)
@@ -63,7 +73,8 @@ def trends_table(
     SCR columns hold the published figures as printed (so a published
     percentage may differ from its count over N; see ``reference_checks.csv``);
     cohort columns are computed from each cohort's key figures. A figure
-    that does not exist for a period (SCR durations, say) is blank.
+    that does not exist for a period (SCR durations, say) is blank; one a
+    cohort's disclosure control suppressed is ``[c]``.
 
     Parameters
     ----------
@@ -80,8 +91,8 @@ def trends_table(
     -------
     pandas.DataFrame
         Columns ``measure``, ``category``, ``label`` and one per period
-        (``scr_2005_07`` ..., ``lcspr_2021`` ...); values are ints, floats
-        or missing.
+        (``scr_2005_07`` ..., ``lcspr_2021`` ...); values are ints, floats,
+        ``[c]`` or missing.
     """
     labels = [b["label"] for b in bands]
     rows: list[dict] = []
@@ -151,10 +162,7 @@ def trends_table(
             band,
             f"Index children aged {band} (% of known ages)",
             ages(band, "pct_published"),
-            [
-                percent(f["age_band_counts"].get(band, 0), f["n_age_known"], rounding)
-                for f in figures
-            ],
+            [_age_share(f, band, rounding) for f in figures],
         )
     for key, label in (
         ("incident_to_rr_weeks", "Median weeks, incident to rapid review"),
@@ -163,6 +171,16 @@ def trends_table(
         add(f"median_{key}", "", label, {}, [f[key]["median"] for f in figures])
     frame = pd.DataFrame(rows, dtype=object)
     return frame
+
+
+def _age_share(figures: dict, band: str, rounding: str) -> int | str | None:
+    """A cohort's percentage of known ages in a band; ``[c]`` if it or its parts are."""
+    count = figures["age_band_counts"].get(band, 0)
+    known = figures["n_age_known"]
+    shown = (figures.get("age_band_pcts") or {}).get(band)
+    if any(is_suppressed(v) for v in (count, known, shown)):
+        return SUPPRESSED
+    return percent(count, known, rounding)
 
 
 def trends_chart(table: pd.DataFrame, periods: pd.DataFrame, bands: list[dict]):
@@ -197,7 +215,12 @@ def trends_chart(table: pd.DataFrame, periods: pd.DataFrame, bands: list[dict]):
 
     def values(measure: str, category: str = "", columns: list[str] = ids) -> list[float]:
         row = by_measure.loc[(measure, category)]
-        return [float("nan") if row[c] is None else float(row[c]) for c in columns]
+        return [float("nan") if number_or_none(row[c]) is None else float(row[c]) for c in columns]
+
+    def hidden(measure: str, category: str = "", columns: list[str] = ids) -> list[int]:
+        """Positions of the columns whose figure is suppressed."""
+        row = by_measure.loc[(measure, category)]
+        return [i for i, c in enumerate(columns) if is_suppressed(row[c])]
 
     with matplotlib.style.context(style):
         colours = get_af_colours("categorical", number_of_colours=max(2, min(6, len(bands))))
@@ -207,13 +230,22 @@ def trends_chart(table: pd.DataFrame, periods: pd.DataFrame, bands: list[dict]):
         x = list(range(len(ids)))
         bar_colours = [colours[1] if p in cohort_ids else colours[0] for p in ids]
         death.bar(x, values("pct_deaths"), color=bar_colours)
+        label_suppressed(death, hidden("pct_deaths"), fontsize=9)
+        suppressed = bool(hidden("pct_deaths"))
         death.set_title("Deaths, % of reviews")
         death.set_xticks(x, names, fontsize=9)
         death.set_ylim(0, 100)
 
         bottom = [0.0] * len(ids)
+        # A period with any band suppressed has no stack: the rest would sit out of place.
+        partial = sorted({i for b in bands for i in hidden("pct_age_band", b["label"])})
+        label_suppressed(age, partial, fontsize=9)
+        suppressed = suppressed or bool(partial)
         for i, band in enumerate(bands):
-            shares = [0.0 if v != v else v for v in values("pct_age_band", band["label"])]
+            shares = [
+                0.0 if v != v or position in partial else v
+                for position, v in enumerate(values("pct_age_band", band["label"]))
+            ]
             age.bar(x, shares, bottom=bottom, color=colours[i % len(colours)], label=band["label"])
             bottom = [b + s for b, s in zip(bottom, shares)]
         age.set_title("Age of index child, %")
@@ -233,9 +265,20 @@ def trends_chart(table: pd.DataFrame, periods: pd.DataFrame, bands: list[dict]):
                 color=colour,
                 label=label,
             )
+            missing = hidden(measure, columns=cohort_ids)
+            label_suppressed(weeks, [cx[i] + offset for i in missing], fontsize=9)
+            suppressed = suppressed or bool(missing)
         weeks.set_title("Median weeks (LCSPRs)")
         weeks.set_xticks(cx, [names[ids.index(p)] for p in cohort_ids], fontsize=9)
         weeks.legend(fontsize=9, loc="upper center", bbox_to_anchor=(0.5, -0.12))
+        if suppressed:
+            fig.supxlabel(
+                f"{SUPPRESSED} = suppressed by a cohort's disclosure control to protect "
+                "confidentiality (not drawn).",
+                x=0.01,
+                ha="left",
+                fontsize=9,
+            )
     return fig
 
 

@@ -11,7 +11,16 @@ import pandas as pd
 
 from . import __version__
 from .determinism import FIXED_DATETIME, normalise_zip
-from .presentation import SYMBOLS, Labels, ReleaseTable, numeric_columns, present
+from .presentation import (
+    STANDING_SYMBOLS,
+    SUPPRESSED,
+    SYMBOLS,
+    Labels,
+    ReleaseTable,
+    is_suppressed,
+    numeric_columns,
+    present,
+)
 
 CI_NOTE = "confidence_intervals"
 _NUMBERED = re.compile(r"^Table (\d+):")
@@ -127,6 +136,10 @@ def gp_tables(
 ) -> tuple[dict, dict, list[tuple[str, str]]]:
     """One gptables ``GPTable`` per table, and the notes they reference.
 
+    A cell suppressed by disclosure control is the text ``[c]`` in a column
+    of numbers (the Analysis Function's shorthand), explained in the table's
+    legend and on the cover; every other number stays a number.
+
     Returns
     -------
     sheets : dict
@@ -213,21 +226,31 @@ def build_workbook(
     sheets, frames, notes = gp_tables(tables, labels, source)
     notes.append((CI_NOTE, _interval_note(labels, key_figures)))
     notes_table = pd.DataFrame(notes, columns=["Note reference", "Note text"])
+    # A suppressed total is not printed (its tables show [c] where it stands).
+    n_lcsprs = "" if is_suppressed(key_figures["n_lcsprs"]) else f"{key_figures['n_lcsprs']} "
     intro = [
-        f"Statistical tables of the {key_figures['n_lcsprs']} local child safeguarding "
+        f"Statistical tables of the {n_lcsprs}local child safeguarding "
         f"practice reviews (LCSPRs) submitted to the Panel in {year}: Tables 1 to 5 of the "
         "report's Chapter 1 and every further breakdown, with confidence intervals and a "
         "comparison with the latest review of Serious Case Reviews.",
     ]
     if release.get("data_notice"):
         intro.insert(0, release["data_notice"])
+    symbols = list(STANDING_SYMBOLS)
+    if any(frame.isin([SUPPRESSED]).to_numpy().any() for frame in frames.values()):
+        symbols.append(SUPPRESSED)
+        intro.append(
+            "Statistical disclosure control has been applied: small counts, and figures "
+            f"from which they could be worked out, are shown as {SUPPRESSED} (confidential) "
+            "to protect the children and families the reviews are about."
+        )
     about = [
         f"Source: {source}.",
         "Counts and percentages are numbers in separate columns. Percentages are whole "
         "numbers rounded half up; published SCR percentages are as printed.",
         "Notes are listed on the Notes sheet and referenced as [note N] in titles, column "
         "headings and row labels.",
-        "Shorthand: " + "; ".join(SYMBOLS.values()) + ".",
+        "Shorthand: " + "; ".join(SYMBOLS[s] for s in symbols) + ".",
         f"Produced with lcspr-stats {__version__}.",
     ]
     cover = gpt.Cover(

@@ -1,14 +1,5 @@
-# Several cohorts in one run: each cohort must have LCSPRs (checked before any
-# job starts), and their headline figures are set beside the SCR periods.
-
-from lcspr_stats.check import check_cohorts_have_lcsprs
-from lcspr_stats.errors import InputError
-
-if workflow.is_main_process:
-    try:
-        check_cohorts_have_lcsprs(config)
-    except InputError as error:
-        raise WorkflowError(error.render()) from None
+# Several cohorts in one run: their headline figures set beside the SCR periods.
+# (A cohort with no LCSPRs stops the run before any job: preflight.smk.)
 
 
 rule trends:

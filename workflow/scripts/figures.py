@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from lcspr_stats.publish import run_figures
+from lcspr_stats.publish import ReleaseFiles, run_figures
 from lcspr_stats.stages import as_script
 
 smk = snakemake  # noqa: F821 - provided by Snakemake
@@ -11,10 +11,7 @@ as_script(
     smk,
     year=int(smk.wildcards.year),
     config=smk.config,
-    tables_dir=str(Path(smk.input.contents).parent),
-    contents_in=smk.input.contents,
-    notes_in=smk.input.notes,
-    key_figures_in=smk.input.key_figures,
+    files=ReleaseFiles.of_rule(smk),
     figures_dir=str(Path(smk.output.manifest).parent),
     manifest_out=smk.output.manifest,
 )

@@ -1,8 +1,6 @@
 """Snakemake script: write one cohort's summary and HTML report."""
 
-from pathlib import Path
-
-from lcspr_stats.publish import run_report
+from lcspr_stats.publish import ReleaseFiles, run_report
 from lcspr_stats.stages import as_script
 
 smk = snakemake  # noqa: F821 - provided by Snakemake
@@ -11,10 +9,7 @@ as_script(
     smk,
     year=int(smk.wildcards.year),
     config=smk.config,
-    tables_dir=str(Path(smk.input.contents).parent),
-    contents_in=smk.input.contents,
-    notes_in=smk.input.notes,
-    key_figures_in=smk.input.key_figures,
+    files=ReleaseFiles.of_rule(smk),
     manifest_in=smk.input.manifest,
     data_quality_in=smk.input.data_quality,
     reconciliation_in=smk.input.reconciliation,
