@@ -3,17 +3,25 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from hypothesis import settings
 import yaml
 
 from lcspr_stats.config import with_output_dirs
 
 ROOT = Path(__file__).resolve().parents[1]
+
+# In CI the property tests draw the same examples every run, so a red build is
+# always reproducible; locally they keep exploring (and remember failures).
+settings.register_profile("ci", derandomize=True, deadline=None)
+if os.environ.get("CI"):
+    settings.load_profile("ci")
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 

@@ -73,3 +73,19 @@ def test_missing_sheet_is_named(tmp_path):
     assert result.returncode != 0
     assert "sheet 'notifications': sheet not found; the file has: sins" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_a_cohort_without_any_duration_still_gets_its_workbook(tmp_path):
+    config = tiny_config(tmp_path, 2021)
+    frames = tiny_frames()
+    # No incident dates: no durations, so the duration tables have no rows.
+    frames["sin_register"]["incident_date"] = None
+    # and no rapid review of a cohort child: no rapid-review-to-LCSPR weeks either.
+    frames["rapid_review_register"]["sin_id"] = "S9"
+    write_xlsx({"sins": frames["sin_register"]}, tmp_path / "sin_register.xlsx")
+    write_xlsx(
+        {"rapid_reviews": frames["rapid_review_register"]}, tmp_path / "rapid_review_register.xlsx"
+    )
+    result = run_snakemake(config_into(tmp_path, config))
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert (tmp_path / "results" / "2021" / "lcspr_tables_2021.xlsx").stat().st_size > 0

@@ -12,6 +12,7 @@ import pandas as pd
 from . import __version__
 from .determinism import FIXED_DATETIME, normalise_zip
 from .presentation import (
+    NOT_APPLICABLE,
     STANDING_SYMBOLS,
     SUPPRESSED,
     SYMBOLS,
@@ -157,6 +158,10 @@ def gp_tables(
     for table, (sheet, title) in zip(tables, numbered_titles(tables)):
         shown = present(table, labels)
         frame = shown.frame.copy()
+        if frame.empty:
+            # A cohort can lack a table's data (no durations, say); gptables
+            # refuses a sheet without data, so the sheet says not applicable.
+            frame = pd.DataFrame([[NOT_APPLICABLE] * len(frame.columns)], columns=frame.columns)
         for note in table.notes:
             reference_of.setdefault(note, f"note_{len(reference_of) + 1}")
 

@@ -7,7 +7,9 @@ TABLES += ["duration_distribution", "goodness_of_fit", "goodness_of_fit_counts"]
 
 rule tables:
     input:
-        code=package_code("tables", "uncertainty", "disclosure", "derive", "stages"),
+        code=package_code(
+            "tables", "uncertainty", "disclosure", "presentation", "derive", "stages"
+        ),
         lcsprs=f"{PROCESSED}/{{year}}/lcsprs.pkl",
         rapid_reviews=f"{PROCESSED}/{{year}}/ingest/rapid_review_register.pkl",
         reference=reference_files,

@@ -4,7 +4,7 @@
 
 rule trends:
     input:
-        code=package_code("trends"),
+        code=package_code("trends", "figures", "presentation", "derive"),
         key_figures=expand(f"{RESULTS}/{{year}}/key_figures.json", year=COHORTS),
         reference=reference_files,
     output:
