@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from hypothesis import settings
 import yaml
+from hypothesis import settings
 
 from lcspr_stats.config import with_output_dirs
 
