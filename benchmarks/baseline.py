@@ -11,10 +11,17 @@ from pathlib import Path
 
 from lcspr_stats import stages
 from lcspr_stats.config import load_config
+from lcspr_stats.manifest import run_manifest
+from lcspr_stats.publish import ReleaseFiles, run_figures, run_report, run_workbook
+from lcspr_stats.trends import run_trends
 
 
 def run_all_stages(config_path: str, out_dir: str) -> None:
-    """Produce one cohort's outputs under ``out_dir`` the way the rules do, in one process."""
+    """Produce every output under ``out_dir`` the way the rules do, in one process.
+
+    The same stages as the workflow's jobs (tables, workbook, charts, summary
+    and report, trends, manifest), called in turn.
+    """
     config = load_config(config_path)
     out = Path(out_dir)
     for year in config["cohorts"]:
@@ -45,7 +52,41 @@ def run_all_stages(config_path: str, out_dir: str) -> None:
             str(results / "key_figures.json"),
             str(results / "tables" / "notes.csv"),
             str(results / "reference_checks.csv"),
+            str(results / "tables" / "contents.csv"),
+            str(results / "disclosure_check.csv"),
         )
+        files = ReleaseFiles(
+            str(results / "tables"),
+            str(results / "tables" / "contents.csv"),
+            str(results / "tables" / "notes.csv"),
+            str(results / "key_figures.json"),
+        )
+        workbook = str(results / f"lcspr_tables_{year}.xlsx")
+        run_workbook(year, config, files, workbook)
+        figures = str(results / "figures" / "figures.csv")
+        run_figures(year, config, files, str(results / "figures"), figures)
+        run_report(
+            year,
+            config,
+            files,
+            figures,
+            str(results / "data_quality.csv"),
+            str(results / "reconciliation.csv"),
+            workbook,
+            str(results / "summary.md"),
+            str(results / "report.html"),
+        )
+        outputs = sorted(str(p) for p in results.rglob("*") if p.is_file())
+        run_manifest(year, config, [], outputs, "baseline", str(results / "manifest.json"))
+    trends = out / "results" / "trends"
+    run_trends(
+        [str(out / "results" / str(y) / "key_figures.json") for y in config["cohorts"]],
+        config,
+        str(trends / "trends.csv"),
+        str(trends / "periods.csv"),
+        str(trends / "trends.png"),
+        str(trends / "trends.svg"),
+    )
 
 
 if __name__ == "__main__":

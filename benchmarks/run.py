@@ -345,6 +345,9 @@ def write_report(results: dict, path: Path) -> None:
             "```",
             "",
         ]
+    analysis = ROOT / "benchmarks" / "analysis.md"
+    if analysis.exists():
+        lines += [analysis.read_text(encoding="utf-8").rstrip(), ""]
     lines += [
         "## Reproduce",
         "",
