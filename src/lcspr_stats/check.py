@@ -74,6 +74,21 @@ def read_and_clean(
     return frame, quality, SourceInfo(table.file, table.sheet)
 
 
+def link_sources(
+    year: int, frames: dict[str, pd.DataFrame], info: dict[str, SourceInfo], config: dict
+) -> CohortFrames:
+    """Link one cohort from the clean frame of each source (keyed by source name)."""
+    return link_cohort(
+        year,
+        frames["reviews"],
+        frames["children"],
+        frames["sin_register"],
+        frames["rapid_review_register"],
+        info,
+        cfg.rapid_review_years(config, year),
+    )
+
+
 def check_inputs(config: dict, year: int) -> InputCheck:
     """Read, check and link every source of one cohort without writing anything.
 
@@ -123,15 +138,7 @@ def gather_inputs(config: dict, year: int) -> tuple[InputCheck | None, list[str]
         problems.append(quality)
     if fatal:
         return None, fatal
-    cohort = link_cohort(
-        year,
-        frames["reviews"],
-        frames["children"],
-        frames["sin_register"],
-        frames["rapid_review_register"],
-        info,
-        cfg.rapid_review_years(config, year),
-    )
+    cohort = link_sources(year, frames, info, config)
     problems.append(cohort.quality)
     found = [p for p in problems if len(p)]
     quality = pd.concat(found, ignore_index=True) if found else quality_frame()

@@ -12,12 +12,12 @@ from pathlib import Path
 import pandas as pd
 
 from . import config as cfg
-from .check import empty_cohort_error, read_and_clean, strict_message, strict_messages
+from .check import empty_cohort_error, link_sources, read_and_clean, strict_message, strict_messages
 from .confidential import identifying_values, mask_quality
 from .derive import derive_fields
 from .determinism import atomic_write_text
 from .errors import InputError
-from .join import SourceInfo, link_cohort
+from .join import SourceInfo
 from .safety import neutralise_formulas
 from .validate import QUALITY_COLUMNS, quality_frame
 
@@ -101,15 +101,7 @@ def run_derive(
     frames, info = {}, {}
     for source in SOURCES:
         frames[source], info[source] = _load(frames_in[source])
-    cohort = link_cohort(
-        year,
-        frames["reviews"],
-        frames["children"],
-        frames["sin_register"],
-        frames["rapid_review_register"],
-        info,
-        cfg.rapid_review_years(config, year),
-    )
+    cohort = link_sources(year, frames, info, config)
     strict_check(cohort.quality, config.get("strict", False))
     if cohort.lcsprs.empty:
         raise empty_cohort_error(year, info["reviews"])
