@@ -10,12 +10,12 @@ from lcspr_stats.errors import InputError
 from lcspr_stats.presentation import (
     NOT_APPLICABLE,
     NOT_AVAILABLE,
-    ReleaseTable,
     load_labels,
     numeric_columns,
     present,
 )
 from lcspr_stats.publish import labels_path, read_labels
+from lcspr_stats.table import Table
 from lcspr_stats.workbook import numbered_titles
 
 PERIODS = pd.DataFrame(
@@ -48,7 +48,7 @@ def test_values_are_labelled_or_capitalised(labels):
 
 
 def test_blanks_become_shorthand_and_notes_find_their_place(labels):
-    table = ReleaseTable(
+    table = Table(
         "table5_death_serious_harm",
         "Table 5: Death and serious harm",
         pd.DataFrame(
@@ -79,9 +79,9 @@ def test_blanks_become_shorthand_and_notes_find_their_place(labels):
 
 def test_sheets_are_numbered_on_from_the_reports_tables():
     tables = [
-        ReleaseTable("a", "Table 1: First", pd.DataFrame()),
-        ReleaseTable("b", "Table 2: Second", pd.DataFrame()),
-        ReleaseTable("c", "Types of review", pd.DataFrame()),
+        Table("a", "Table 1: First", pd.DataFrame()),
+        Table("b", "Table 2: Second", pd.DataFrame()),
+        Table("c", "Types of review", pd.DataFrame()),
     ]
     assert numbered_titles(tables) == [
         ("Table_1", "Table 1: First"),
@@ -133,7 +133,7 @@ def test_a_column_with_c_is_read_back_as_numbers_and_c(tmp_path):
 def test_c_is_shorthand_in_a_column_of_numbers(labels):
     from lcspr_stats.presentation import SUPPRESSED
 
-    table = ReleaseTable(
+    table = Table(
         "review_types",
         "Review types",
         pd.DataFrame(

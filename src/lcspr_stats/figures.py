@@ -16,7 +16,10 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from .presentation import SUPPRESSED, Labels, ReleaseTable, is_suppressed, number_or_none
+from . import display
+from . import registry as reg
+from .presentation import SUPPRESSED, Labels, is_suppressed, number_or_none
+from .table import Table
 
 # A font shipped with matplotlib, so the charts look (and hash) the same on any machine.
 FONT = "DejaVu Sans"
@@ -42,8 +45,8 @@ FIGURES = [
     "lcsprs_by_incident_year",
     "weeks_incident_to_rapid_review",
     "weeks_rapid_review_to_lcspr",
-    "death_categories",
-    "serious_harm_categories",
+    reg.DEATH_CATEGORIES,
+    reg.SERIOUS_HARM_CATEGORIES,
 ]
 
 
@@ -132,7 +135,7 @@ def _whole_numbers(axis) -> None:
     axis.set_major_locator(MaxNLocator(integer=True, steps=[1, 2, 5, 10]))
 
 
-def _table(tables: dict[str, ReleaseTable], name: str) -> pd.DataFrame:
+def _table(tables: dict[str, Table], name: str) -> pd.DataFrame:
     return tables[name].frame
 
 
@@ -169,11 +172,13 @@ def _shown(value: object, form: str = "{:g}") -> str:
 
 def _count_and_percent(n: object, pct: object) -> str:
     """``12 (36%)``; ``[c]`` for a suppressed count, ``12 ([c])`` for a suppressed share."""
-    if is_suppressed(n):
-        return SUPPRESSED
-    if number_or_none(pct) is None and not is_suppressed(pct):
-        return _shown(n, "{:.0f}")
-    return f"{_shown(n, '{:.0f}')} ({_shown(pct, '{:.0f}%')})"
+    return display.n_pct(_whole(n), _whole(pct))
+
+
+def _whole(value: object) -> object:
+    """A cell as a whole number for a label (``[c]`` and blanks as they are)."""
+    number = number_or_none(value)
+    return round(number) if number is not None else value
 
 
 def _nan(values: list[float | None]) -> list[float]:
@@ -239,7 +244,7 @@ def label_suppressed(
 
 def age_by_period(tables, labels: Labels, year: int, source: str, settings: dict) -> Chart:
     """Line chart: percentage of index children per age band, SCR periods then the cohort."""
-    frame = _table(tables, "table4_age")
+    frame = _table(tables, reg.TABLE4)
     body = frame.loc[frame["age_band"] != "Total"]
     prefixes = [p for p in labels.prefixes if f"{p}_pct" in frame]
     period_names = [labels.prefixes[p] for p in prefixes]
@@ -276,7 +281,7 @@ def age_by_period(tables, labels: Labels, year: int, source: str, settings: dict
         drawn = [v for v in values if v == v]
         ends.append(drawn[-1] if drawn else 0.0)
         shown_ends.append(_shown(row[columns[-1]], "{:.0f}%"))
-        texts.append(labels.value("table4_age", "age_band", row["age_band"]))
+        texts.append(labels.value(reg.TABLE4, "age_band", row["age_band"]))
     top = max([v for v in _numbers(body[columns].to_numpy().ravel()) if v is not None] + [10])
     axes.set_ylim(0, top * 1.12)
     for y, text, value, shown in zip(_spread(ends, top * 0.075), texts, ends, shown_ends):
@@ -302,7 +307,7 @@ def age_by_period(tables, labels: Labels, year: int, source: str, settings: dict
     lines = []
     for _, row in body.iterrows():
         values = [_shown(row[c], "{:.0f}%") for c in columns]
-        band = labels.value("table4_age", "age_band", row["age_band"])
+        band = labels.value(reg.TABLE4, "age_band", row["age_band"])
         lines.append(f"{band}: {', '.join(values[:-1])}, then {values[-1]} in the {year} LCSPRs")
     alt = (
         f"Line chart of the percentage of index children in each age band, from "
@@ -311,14 +316,14 @@ def age_by_period(tables, labels: Labels, year: int, source: str, settings: dict
         + "."
         + _alt_note(suppressed)
     )
-    return Chart("age_by_period", title, alt, "table4_age", figure)
+    return Chart("age_by_period", title, alt, reg.TABLE4, figure)
 
 
 def death_serious_harm_by_period(
     tables, labels: Labels, year: int, source: str, settings: dict
 ) -> Chart:
     """Stacked bars: death and serious harm as percentages of each period's reviews."""
-    frame = _table(tables, "table5_death_serious_harm").set_index("category")
+    frame = _table(tables, reg.TABLE5).set_index("category")
     prefixes = [p for p in labels.prefixes if f"{p}_pct" in frame]
     names = [labels.prefixes[p] for p in prefixes]
     title = f"Death and serious harm cases in SCRs and the {year} LCSPRs"
@@ -366,14 +371,14 @@ def death_serious_harm_by_period(
         "Stacked bar chart of the percentage of reviews about a death and about serious "
         "harm, per review period: " + "; ".join(pairs) + "." + _alt_note(suppressed)
     )
-    return Chart("death_serious_harm_by_period", title, alt, "table5_death_serious_harm", figure)
+    return Chart("death_serious_harm_by_period", title, alt, reg.TABLE5, figure)
 
 
 def lcsprs_by_incident_year(
     tables, labels: Labels, year: int, source: str, settings: dict
 ) -> Chart:
     """Bars: LCSPRs of the cohort by year of incident."""
-    frame = _table(tables, "table1_year_of_incident")
+    frame = _table(tables, reg.TABLE1)
     years = frame.loc[frame["year_of_incident"].astype(str).str.fullmatch(r"\d{4}")]
     not_known = frame.loc[frame["year_of_incident"] == "Not known", "n"]
     title = f"LCSPRs received in {year}, by year of incident"
@@ -411,7 +416,7 @@ def lcsprs_by_incident_year(
         + (f". The year is not known for {missing_text}." if missing else ".")
         + _alt_note(suppressed)
     )
-    return Chart("lcsprs_by_incident_year", title, alt, "table1_year_of_incident", figure)
+    return Chart("lcsprs_by_incident_year", title, alt, reg.TABLE1, figure)
 
 
 def _duration_chart(
@@ -422,9 +427,9 @@ def _duration_chart(
     title = f"Weeks from {what}, LCSPRs received in {year}"
     xlabel = f"Weeks from {what}"
     subtitle = f"LCSPRs by weeks from {what} ({{n}} with both dates)."
-    bins = _table(tables, "duration_distribution")
+    bins = _table(tables, reg.DURATION_DISTRIBUTION)
     bins = bins.loc[bins["measure"] == measure].reset_index(drop=True)
-    t3 = _table(tables, "table3_durations")
+    t3 = _table(tables, reg.TABLE3)
     t3 = t3.loc[t3["measure"] == measure].set_index("statistic")["value"]
     median = number_or_none(t3["Median"])
     counts = _numbers(bins["n"])
@@ -498,7 +503,7 @@ def _duration_chart(
             else ""
         )
     )
-    return Chart(name, title, alt, "duration_distribution", figure)
+    return Chart(name, title, alt, reg.DURATION_DISTRIBUTION, figure)
 
 
 def weeks_incident_to_rapid_review(
@@ -585,8 +590,8 @@ def death_categories(tables, labels: Labels, year: int, source: str, settings: d
     return _category_chart(
         tables,
         labels,
-        "death_categories",
-        "death_categories",
+        reg.DEATH_CATEGORIES,
+        reg.DEATH_CATEGORIES,
         f"Category of death, LCSPRs received in {year}",
         "a death",
         source,
@@ -600,8 +605,8 @@ def serious_harm_categories(
     return _category_chart(
         tables,
         labels,
-        "serious_harm_categories",
-        "serious_harm_categories",
+        reg.SERIOUS_HARM_CATEGORIES,
+        reg.SERIOUS_HARM_CATEGORIES,
         f"Category of serious harm, LCSPRs received in {year}",
         "serious harm",
         source,
@@ -620,19 +625,19 @@ BUILDERS: dict[str, Callable[..., Chart]] = {
     "lcsprs_by_incident_year": lcsprs_by_incident_year,
     "weeks_incident_to_rapid_review": weeks_incident_to_rapid_review,
     "weeks_rapid_review_to_lcspr": weeks_rapid_review_to_lcspr,
-    "death_categories": death_categories,
-    "serious_harm_categories": serious_harm_categories,
+    reg.DEATH_CATEGORIES: death_categories,
+    reg.SERIOUS_HARM_CATEGORIES: serious_harm_categories,
 }
 
 
 def draw_charts(
-    tables: list[ReleaseTable], labels: Labels, key_figures: dict, source: str, dpi: int
+    tables: list[Table], labels: Labels, key_figures: dict, source: str, dpi: int
 ) -> list[tuple[Chart, bytes, bytes]]:
     """Draw every chart; return each with its PNG and SVG bytes.
 
     Parameters
     ----------
-    tables : list of ReleaseTable
+    tables : list of Table
         The written tables.
     labels : Labels
         Readable labels.

@@ -7,15 +7,16 @@ through this module, so they show the same numbers under the same labels.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import pandas as pd
+
+from .display import SUPPRESSED
+from .table import Table
 
 # Shorthand of the Government Analysis Function guidance for cells without a number.
 NOT_AVAILABLE = "[x]"
 NOT_APPLICABLE = "[z]"
-# A figure withheld by disclosure control (lcspr_stats.disclosure).
-SUPPRESSED = "[c]"
 SYMBOLS = {
     NOT_AVAILABLE: "[x] = not available (not published for this SCR period)",
     NOT_APPLICABLE: "[z] = not applicable (for example no interval for a total)",
@@ -28,28 +29,6 @@ STANDING_SYMBOLS = (NOT_AVAILABLE, NOT_APPLICABLE)
 # note references in a released table.
 HIDDEN_COLUMNS = ("display", "note")
 _SUFFIXES = ("pct_ci_lower", "pct_ci_upper", "pct", "n")
-
-
-@dataclass
-class ReleaseTable:
-    """One table as written by the tables stage.
-
-    Attributes
-    ----------
-    name : str
-        File stem of its CSV.
-    title : str
-        Its title.
-    frame : pandas.DataFrame
-        The CSV as read (codes, numbers, missing values).
-    notes : list of str
-        Its notes, in order.
-    """
-
-    name: str
-    title: str
-    frame: pd.DataFrame
-    notes: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -183,7 +162,7 @@ def _note_label(note: str) -> str | None:
     return match.group(1) if match else None
 
 
-def present(table: ReleaseTable, labels: Labels) -> Presented:
+def present(table: Table, labels: Labels) -> Presented:
     """A table's readable frame and the places its notes are referenced.
 
     A note that starts with a column group's label ("SCRs 2017-19: ...") is

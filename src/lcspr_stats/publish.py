@@ -18,7 +18,8 @@ import pandas as pd
 from . import uncertainty
 from .determinism import atomic_write_bytes, atomic_write_text
 from .errors import InputError
-from .presentation import Labels, ReleaseTable, load_labels, restore_numbers
+from .presentation import Labels, load_labels, restore_numbers
+from .table import Table
 
 log = logging.getLogger("lcspr_stats")
 
@@ -30,7 +31,7 @@ def read_csv(path: str | Path) -> pd.DataFrame:
 
 def read_release_tables(
     tables_dir: str | Path, contents_in: str | Path, notes_in: str | Path
-) -> list[ReleaseTable]:
+) -> list[Table]:
     """Every table listed in ``contents.csv``, in order, with its notes.
 
     Cells suppressed by disclosure control stay ``[c]``; the numbers beside
@@ -45,7 +46,7 @@ def read_release_tables(
             raise InputError("table listed in contents.csv is missing", file=str(path))
         own = notes.loc[notes["table"] == name].sort_values("note_number")
         frame = restore_numbers(read_csv(path))
-        tables.append(ReleaseTable(name, title, frame, own["note"].astype(str).tolist()))
+        tables.append(Table(name, title, frame, own["note"].astype(str).tolist()))
     return tables
 
 
@@ -121,7 +122,7 @@ class Release:
 
     Attributes
     ----------
-    tables : list of ReleaseTable
+    tables : list of Table
         Every table, in report order.
     labels : Labels
         Readable headings and values.
@@ -131,7 +132,7 @@ class Release:
         The config's ``release`` section.
     """
 
-    tables: list[ReleaseTable]
+    tables: list[Table]
     labels: Labels
     key_figures: dict
     settings: dict

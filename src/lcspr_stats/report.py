@@ -12,12 +12,12 @@ from .presentation import (
     SUPPRESSED,
     SYMBOLS,
     Labels,
-    ReleaseTable,
     numeric_columns,
     present,
     shows_suppressed,
 )
 from .summary import TEMPLATES
+from .table import Table
 from .workbook import numbered_titles
 
 
@@ -69,7 +69,7 @@ def _raw_table(frame: pd.DataFrame) -> dict:
 
 
 def report_context(
-    tables: list[ReleaseTable],
+    tables: list[Table],
     labels: Labels,
     charts: list[ChartFile],
     summary: list[tuple[str, list[str]]],

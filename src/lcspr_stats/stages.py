@@ -171,7 +171,9 @@ def run_tables(
     ``disclosure_out`` lists what was suppressed and why.
     """
     from .disclosure import apply_disclosure_control
-    from .tables import build_tables, key_figures, reference_checks
+    from .keyfigures import key_figures
+    from .registry import build_tables
+    from .tables import reference_checks
 
     lcsprs = pd.read_pickle(lcsprs_in)
     rapid_reviews = pd.read_pickle(rapid_reviews_in)

@@ -17,11 +17,11 @@ from .presentation import (
     SUPPRESSED,
     SYMBOLS,
     Labels,
-    ReleaseTable,
     is_suppressed,
     numeric_columns,
     present,
 )
+from .table import Table
 
 CI_NOTE = "confidence_intervals"
 _NUMBERED = re.compile(r"^Table (\d+):")
@@ -98,7 +98,7 @@ def fit_rows(sheet) -> None:
             sheet.set_row(row, round(lines * size * 1.3 + 4, 1))
 
 
-def numbered_titles(tables: list[ReleaseTable]) -> list[tuple[str, str]]:
+def numbered_titles(tables: list[Table]) -> list[tuple[str, str]]:
     """Sheet name and title of each table: ``Table_3`` / ``Table 3: ...``.
 
     The report's Tables 1-5 keep their numbers; every further table is
@@ -133,7 +133,7 @@ def _interval_note(labels: Labels, key_figures: dict) -> str:
 
 
 def gp_tables(
-    tables: list[ReleaseTable], labels: Labels, source: str
+    tables: list[Table], labels: Labels, source: str
 ) -> tuple[dict, dict, list[tuple[str, str]]]:
     """One gptables ``GPTable`` per table, and the notes they reference.
 
@@ -200,7 +200,7 @@ def gp_tables(
 
 
 def build_workbook(
-    tables: list[ReleaseTable],
+    tables: list[Table],
     labels: Labels,
     release: dict,
     key_figures: dict,
@@ -209,7 +209,7 @@ def build_workbook(
 
     Parameters
     ----------
-    tables : list of ReleaseTable
+    tables : list of Table
         Every table of the run, in report order.
     labels : Labels
         Readable headings and values.

@@ -2,6 +2,8 @@
 from pathlib import Path
 
 import lcspr_stats
+from lcspr_stats.figures import FIGURES
+from lcspr_stats.registry import table_names
 
 SOURCES = ["sin_register", "rapid_review_register", "reviews", "children"]
 PROCESSED = config["processed_dir"]
@@ -9,27 +11,9 @@ RESULTS = config["results_dir"]
 LOGS = config["logs_dir"]
 COHORTS = [str(year) for year in config["cohorts"]]
 
-# Every table the tables rule writes (names of results/<year>/tables/*.csv).
-TABLES = [
-    "table1_year_of_incident",
-    "table2_rapid_reviews",
-    "table3_durations",
-    "table4_age",
-    "table5_death_serious_harm",
-    "timeliness",
-    "review_types",
-    "ethnic_groups",
-    "index_child_sex",
-    "death_categories",
-    "serious_harm_categories",
-    "maltreatment_death_subcategories",
-    "publication",
-    "methodology",
-    "subsample",
-    "race_subsample",
-    "practice_themes",
-    "data_sources",
-]
+# Every table the tables rule writes (names of results/<year>/tables/*.csv): the
+# table registry's, with those the config declares (lcspr_stats.registry).
+TABLES = table_names(config)
 
 
 wildcard_constraints:
@@ -59,19 +43,39 @@ def reference_files(wildcards):
     return list(config["reference"].values())
 
 
-# Final outputs per cohort, as templates with {year}. Each stage's rule file
-# appends its own (COHORT_OUTPUTS += [...]) so stages stay independent.
-COHORT_OUTPUTS = [
-    f"{RESULTS}/{{year}}/key_figures.json",
-    f"{RESULTS}/{{year}}/data_quality.csv",
-    f"{RESULTS}/{{year}}/reconciliation.csv",
-    f"{RESULTS}/{{year}}/tables/notes.csv",
-    *[f"{RESULTS}/{{year}}/tables/{name}.csv" for name in TABLES],
-]
-# Final outputs across cohorts (no {year}).
-RUN_OUTPUTS = []
+def cohort_outputs(manifest=True):
+    """Every final output of one cohort, as templates with {year}, in manifest order."""
+    return [
+        f"{RESULTS}/{{year}}/key_figures.json",
+        f"{RESULTS}/{{year}}/data_quality.csv",
+        f"{RESULTS}/{{year}}/reconciliation.csv",
+        f"{RESULTS}/{{year}}/tables/notes.csv",
+        *[f"{RESULTS}/{{year}}/tables/{name}.csv" for name in TABLES],
+        *[
+            f"{RESULTS}/{{year}}/figures/{name}.{ext}"
+            for name in FIGURES
+            for ext in ("png", "svg")
+        ],
+        f"{RESULTS}/{{year}}/figures/figures.csv",
+        f"{RESULTS}/{{year}}/lcspr_tables_{{year}}.xlsx",
+        f"{RESULTS}/{{year}}/summary.md",
+        f"{RESULTS}/{{year}}/report.html",
+        f"{RESULTS}/{{year}}/reference_checks.csv",
+        f"{RESULTS}/{{year}}/disclosure_check.csv",
+        *([f"{RESULTS}/{{year}}/manifest.json"] if manifest else []),
+    ]
+
+
+def run_outputs():
+    """Final outputs across the cohorts of a run (no {year})."""
+    return [
+        f"{RESULTS}/trends/trends.csv",
+        f"{RESULTS}/trends/periods.csv",
+        f"{RESULTS}/trends/trends.png",
+        f"{RESULTS}/trends/trends.svg",
+    ]
 
 
 def all_outputs():
     """Final outputs of every cohort, and of the run as a whole."""
-    return expand(COHORT_OUTPUTS, year=COHORTS) + RUN_OUTPUTS
+    return expand(cohort_outputs(), year=COHORTS) + run_outputs()

@@ -1,6 +1,5 @@
 # Release, charts: every chart of a cohort as PNG and SVG, with its alt text
 # (figures.csv), drawn from the written tables.
-from lcspr_stats.figures import FIGURES
 from lcspr_stats.publish import labels_path
 
 # The SCR periods and the labels file (if any) every release output reads.
@@ -36,13 +35,3 @@ rule figures:
         "../envs/lcspr_stats.yaml"
     script:
         "../scripts/figures.py"
-
-
-COHORT_OUTPUTS += [
-    *[
-        f"{RESULTS}/{{year}}/figures/{name}.{ext}"
-        for name in FIGURES
-        for ext in ("png", "svg")
-    ],
-    f"{RESULTS}/{{year}}/figures/figures.csv",
-]

@@ -17,19 +17,10 @@ from lcspr_stats.manifest import (
 # parses the workflow again (on a cluster) keeps the submitting command.
 os.environ.setdefault(COMMAND_VARIABLE, command_line(sys.argv))
 
-# Outputs the tables rule writes beside the registered ones.
-COHORT_OUTPUTS += [
-    out
-    for out in (
-        f"{RESULTS}/{{year}}/reference_checks.csv",
-        f"{RESULTS}/{{year}}/disclosure_check.csv",
-    )
-    if out not in COHORT_OUTPUTS
-]
-# Everything the manifest covers: the registry as it stands now, and every
-# file any rule above writes into results/<year>/.
+# Everything the manifest covers: the cohort's final outputs, and every file
+# any rule above writes into results/<year>/.
 MANIFEST_COVERS = list(
-    dict.fromkeys(COHORT_OUTPUTS + year_outputs(workflow.rules, RESULTS))
+    dict.fromkeys(cohort_outputs(manifest=False) + year_outputs(workflow.rules, RESULTS))
 )
 
 
@@ -46,6 +37,3 @@ rule manifest:
         "../envs/lcspr_stats.yaml"
     script:
         "../scripts/manifest.py"
-
-
-COHORT_OUTPUTS += [f"{RESULTS}/{{year}}/manifest.json"]

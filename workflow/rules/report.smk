@@ -58,10 +58,3 @@ rule report:
         "../envs/lcspr_stats.yaml"
     script:
         "../scripts/report.py"
-
-
-COHORT_OUTPUTS += [
-    f"{RESULTS}/{{year}}/lcspr_tables_{{year}}.xlsx",
-    f"{RESULTS}/{{year}}/summary.md",
-    f"{RESULTS}/{{year}}/report.html",
-]

@@ -1,10 +1,5 @@
 # Stage 3: the report's tables, every further breakdown, and the key figures.
 
-# Tables of the publication outputs (issue 3): the duration charts' data and
-# the comparison with the latest SCR period.
-TABLES += ["duration_distribution", "goodness_of_fit", "goodness_of_fit_counts"]
-
-
 rule tables:
     input:
         code=package_code(

@@ -26,11 +26,3 @@ rule trends:
         "../envs/lcspr_stats.yaml"
     script:
         "../scripts/trends.py"
-
-
-RUN_OUTPUTS += [
-    f"{RESULTS}/trends/trends.csv",
-    f"{RESULTS}/trends/periods.csv",
-    f"{RESULTS}/trends/trends.png",
-    f"{RESULTS}/trends/trends.svg",
-]
