@@ -23,6 +23,7 @@ from conftest import ROOT, load_default_config
 
 from lcspr_stats.cli import main
 from lcspr_stats.derive import percent
+from lcspr_stats.registry import table_names
 
 SEED = 11
 SHEETS = {
@@ -30,27 +31,8 @@ SHEETS = {
     "rapid_review_register.xlsx": ["rapid_reviews"],
     "lcspr_coding_schedule.xlsx": ["reviews", "children"],
 }
-TABLES = [
-    "table1_year_of_incident",
-    "table2_rapid_reviews",
-    "table3_durations",
-    "table4_age",
-    "table5_death_serious_harm",
-    "timeliness",
-    "review_types",
-    "ethnic_groups",
-    "index_child_sex",
-    "death_categories",
-    "serious_harm_categories",
-    "maltreatment_death_subcategories",
-    "publication",
-    "methodology",
-    "subsample",
-    "race_subsample",
-    "practice_themes",
-    "data_sources",
-    "notes",
-]
+# Every table of the registry (with the config's declared ones), and the notes.
+TABLES = [*table_names(load_default_config()), "notes"]
 CORE_OUTPUTS = [
     "key_figures.json",
     "data_quality.csv",

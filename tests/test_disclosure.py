@@ -18,7 +18,7 @@ from lcspr_stats.disclosure import (
     build_grid,
 )
 from lcspr_stats.stages import run_tables
-from lcspr_stats.tables import Table
+from lcspr_stats.table import Table
 
 
 def config_with(**settings) -> dict:
@@ -141,7 +141,7 @@ def controlled_run(bundled_run, tmp, **settings):
 
 def tables_of(bundled_run, config) -> list[Table]:
     from lcspr_stats.config import rapid_review_years
-    from lcspr_stats.tables import build_tables
+    from lcspr_stats.registry import build_tables
 
     processed = bundled_run.parents[1] / "processed" / "2021"
     ref = config["reference"]

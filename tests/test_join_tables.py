@@ -12,7 +12,8 @@ from tiny_cohort import tiny_frames
 
 from lcspr_stats.derive import derive_fields
 from lcspr_stats.join import SourceInfo, link_cohort
-from lcspr_stats.tables import build_tables, key_figures
+from lcspr_stats.keyfigures import key_figures
+from lcspr_stats.registry import build_tables
 from lcspr_stats.validate import clean_source
 
 CONFIG = load_default_config()

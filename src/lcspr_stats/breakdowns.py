@@ -246,7 +246,6 @@ def declared_spec(declaration: dict):
     population = declaration.get("population", "lcsprs")
 
     def build(ctx) -> Table:
-        check_declaration(declaration, ctx.codebook)
         return build_breakdown(declaration, ctx)
 
     def shape(grid, table: Table, context: shapes.GridContext):

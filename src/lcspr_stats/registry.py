@@ -30,7 +30,7 @@ import pandas as pd
 
 from . import disclosure_shapes as shapes
 from . import display
-from . import tables as build
+from .errors import InputError
 from .table import Table
 
 # The report's fixed tables (file stems of results/<year>/tables/*.csv).
@@ -129,6 +129,14 @@ class BuildContext:
         if key not in self._groups:
             self._groups[key] = make()
         return self._groups[key]
+
+
+def _build():
+    """The table builders (:mod:`lcspr_stats.tables`), imported when first used: they
+    import the registry's names, so the registry cannot import them first."""
+    from . import tables
+
+    return tables
 
 
 def _from_group(key: str, make: Callable[[BuildContext], list[Table]], name: str):
@@ -261,17 +269,17 @@ def _data_sources_relations(grid, cells: dict, context: shapes.GridContext) -> N
 
 
 def _harm_group(ctx: BuildContext) -> list[Table]:
-    return build.harm_tables(ctx.lcsprs, ctx.codebook, ctx.rounding, ctx.ci)
+    return _build().harm_tables(ctx.lcsprs, ctx.codebook, ctx.rounding, ctx.ci)
 
 
 def _comparison_group(ctx: BuildContext) -> list[Table]:
-    return build.goodness_of_fit_tables(
+    return _build().goodness_of_fit_tables(
         ctx.built[TABLE4].frame, ctx.built[TABLE5].frame, ctx.periods, ctx.year, ctx.ci
     )
 
 
 def _table4(ctx: BuildContext) -> Table:
-    return build.table4_age(
+    return _build().table4_age(
         ctx.index_children,
         ctx.reference_ages,
         ctx.periods,
@@ -283,14 +291,14 @@ def _table4(ctx: BuildContext) -> Table:
 
 
 def _table5(ctx: BuildContext) -> Table:
-    return build.table5_death_serious_harm(
+    return _build().table5_death_serious_harm(
         ctx.lcsprs, ctx.reference_harm, ctx.periods, ctx.year, ctx.rounding, ctx.ci
     )
 
 
 def _duration_distribution(ctx: BuildContext) -> Table:
     release = ctx.config.get("release") or {}
-    return build.duration_distribution(
+    return _build().duration_distribution(
         ctx.lcsprs,
         release.get("duration_bin_weeks") or {},
         ctx.config.get("durations", {}).get("weeks", "completed"),
@@ -308,7 +316,7 @@ FIXED: list[TableSpec] = [
     TableSpec(
         TABLE1,
         "lcsprs",
-        lambda ctx: build.table1_year_of_incident(ctx.lcsprs, ctx.year, ctx.rounding, ctx.ci),
+        lambda ctx: _build().table1_year_of_incident(ctx.lcsprs, ctx.year, ctx.rounding, ctx.ci),
         shape=shapes.known_and_not_known,
         totals=_total("lcsprs", "All LCSPRs"),
         redisplay=_table1_display,
@@ -317,7 +325,7 @@ FIXED: list[TableSpec] = [
     TableSpec(
         TABLE2,
         "rapid_reviews",
-        lambda ctx: build.table2_rapid_reviews(
+        lambda ctx: _build().table2_rapid_reviews(
             ctx.rapid_reviews, ctx.rr_years, ctx.rounding, ctx.ci
         ),
         shape=shapes.part_of_whole(
@@ -330,7 +338,7 @@ FIXED: list[TableSpec] = [
     TableSpec(
         TABLE3,
         "lcsprs",
-        lambda ctx: build.table3_durations(ctx.lcsprs, ctx.config.get("exclusions", []), ctx.ci),
+        lambda ctx: _build().table3_durations(ctx.lcsprs, ctx.config.get("exclusions", []), ctx.ci),
         shape=shapes.measure_statistics,
         totals=lambda cells, context: [
             ("timed_incident_to_rapid_review", cells.get("incident_to_rapid_review", {}).get("N")),
@@ -360,7 +368,7 @@ FIXED: list[TableSpec] = [
     TableSpec(
         TIMELINESS,
         "lcsprs",
-        lambda ctx: build.timeliness(ctx.lcsprs, ctx.config, ctx.rounding, ctx.ci),
+        lambda ctx: _build().timeliness(ctx.lcsprs, ctx.config, ctx.rounding, ctx.ci),
         shape=shapes.part_of_whole("measure", "n_within", "n", "pct"),
         totals=_timeliness_totals,
         redisplay=lambda row, frame: display.pct_of(row["pct"], row["n_within"], row["n"]),
@@ -398,27 +406,27 @@ FIXED: list[TableSpec] = [
     TableSpec(
         SUBSAMPLE,
         "subsample",
-        lambda ctx: build.subsample_table(ctx.lcsprs, ctx.codebook),
+        lambda ctx: _build().subsample_table(ctx.lcsprs, ctx.codebook),
         shape=shapes.characteristics,
         row_label=_joined("characteristic", "value"),
     ),
     TableSpec(
         RACE_SUBSAMPLE,
         "race_subsample",
-        lambda ctx: build.race_subsample_table(ctx.lcsprs, ctx.codebook),
+        lambda ctx: _build().race_subsample_table(ctx.lcsprs, ctx.codebook),
         shape=shapes.categories("background", pct=None),
         key_figure="race_subsample_background_counts",
     ),
     TableSpec(
         PRACTICE_THEMES,
         "lcsprs",
-        lambda ctx: build.practice_themes_table(ctx.lcsprs, ctx.codebook, ctx.rounding, ctx.ci),
+        lambda ctx: _build().practice_themes_table(ctx.lcsprs, ctx.codebook, ctx.rounding, ctx.ci),
         shape=shapes.part_of_whole("theme", "n_addressed", "n_coded", "pct"),
     ),
     TableSpec(
         DATA_SOURCES,
         "index_children",
-        lambda ctx: build.data_sources_table(ctx.lcsprs),
+        lambda ctx: _build().data_sources_table(ctx.lcsprs),
         shape=shapes.sources_of_values,
         totals=_data_sources_totals,
         relations=_data_sources_relations,
@@ -471,13 +479,25 @@ def table_specs(config: dict) -> list[TableSpec]:
     Returns
     -------
     list of TableSpec
+
+    Raises
+    ------
+    InputError
+        For a declaration with an unknown variable or category, or a name
+        already taken.
     """
-    from .breakdowns import declared_spec
+    from .breakdowns import check_declaration, declared_spec
 
     specs = list(FIXED)
     for declaration in config.get("breakdowns") or []:
+        check_declaration(declaration, config["codebook"])
         spec = declared_spec(declaration)
         names = [s.name for s in specs]
+        if spec.name in names:
+            raise InputError(
+                f"config breakdowns ({spec.name}): name: a table of that name exists already",
+                file="config",
+            )
         after = declaration.get("after")
         specs.insert(names.index(after) + 1 if after in names else len(specs), spec)
     return specs

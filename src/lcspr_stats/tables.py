@@ -2,36 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 import numpy as np
 import pandas as pd
 
-from . import uncertainty
+from . import display, uncertainty
+from . import registry as reg
 from .derive import percent
-
-
-@dataclass
-class Table:
-    """One output table with its title and notes.
-
-    Attributes
-    ----------
-    name : str
-        File stem, e.g. ``table1_year_of_incident``.
-    title : str
-        The title a reader sees.
-    frame : pandas.DataFrame
-        Counts and percentages as numbers; ``display`` columns hold the
-        report's text form where it differs.
-    notes : list of str
-        Notes printed under the table.
-    """
-
-    name: str
-    title: str
-    frame: pd.DataFrame
-    notes: list[str] = field(default_factory=list)
+from .table import Table
 
 
 def _ci(ci: dict | None) -> dict:
@@ -76,13 +53,9 @@ def _count(
     return _insert_interval(frame, "pct", n, denominator, ci)
 
 
-def _display(n: int, pct: int | None) -> str:
-    return f"{n}" if pct is None or pd.isna(pct) else f"{n} ({pct}%)"
-
-
 def _with_display(frame: pd.DataFrame) -> pd.DataFrame:
     frame = frame.copy()
-    frame["display"] = [_display(n, p) for n, p in zip(frame["n"], frame["pct"])]
+    frame["display"] = [display.n_pct(n, p) for n, p in zip(frame["n"], frame["pct"])]
     return frame
 
 
@@ -154,7 +127,7 @@ def table1_year_of_incident(
             "no index child, or no SIN incident date for the index child."
         )
     return Table(
-        "table1_year_of_incident",
+        reg.TABLE1,
         f"Table 1: LCSPRs received in {year}, by year of incident",
         frame,
         notes,
@@ -192,10 +165,11 @@ def table2_rapid_reviews(
         ci,
     )
     frame["display"] = [
-        _display(k, p) for k, p in zip(frame["n_lcspr_commissioned"], frame["pct_commissioned"])
+        display.n_pct(k, p)
+        for k, p in zip(frame["n_lcspr_commissioned"], frame["pct_commissioned"])
     ]
     return Table(
-        "table2_rapid_reviews",
+        reg.TABLE2,
         f"Table 2: Proportion of rapid reviews leading to LCSPRs, {years[0]}-{years[-1]}",
         frame,
         [
@@ -224,16 +198,6 @@ def duration_summary(weeks: pd.Series) -> dict:
         "max": number(values.max()),
         "range": number(values.max() - values.min()),
     }
-
-
-def _weeks_display(statistic: str, value: float | int | None) -> str:
-    if value is None:
-        return ""
-    if statistic == "Median":
-        return f"{value:.2f}"
-    if statistic == "Minimum" and value < 1:
-        return "Under 1 week"
-    return f"{value:g}"
 
 
 def table3_durations(lcsprs: pd.DataFrame, exclusions: list[dict], ci: dict | None = None) -> Table:
@@ -281,9 +245,7 @@ def table3_durations(lcsprs: pd.DataFrame, exclusions: list[dict], ci: dict | No
                     "value": summary[key],
                     "ci_lower": median_low if statistic == "Median" else None,
                     "ci_upper": median_high if statistic == "Median" else None,
-                    "display": str(summary[key])
-                    if statistic == "N"
-                    else _weeks_display(statistic, summary[key]),
+                    "display": display.weeks(statistic, summary[key]),
                     # The exclusion note stands once, on the measure's N row.
                     "note": note if statistic == "N" else "",
                 }
@@ -299,9 +261,7 @@ def table3_durations(lcsprs: pd.DataFrame, exclusions: list[dict], ci: dict | No
         f"The median's {ci['confidence_level']:.0%} confidence interval is a percentile "
         f"bootstrap: {ci['bootstrap_resamples']:,} resamples, seed {ci['seed']}."
     )
-    return Table(
-        "table3_durations", "Table 3: Time taken to complete reports (weeks)", frame, notes
-    )
+    return Table(reg.TABLE3, "Table 3: Time taken to complete reports (weeks)", frame, notes)
 
 
 def timeliness(lcsprs: pd.DataFrame, config: dict, rounding: str, ci: dict | None = None) -> Table:
@@ -336,7 +296,9 @@ def timeliness(lcsprs: pd.DataFrame, config: dict, rounding: str, ci: dict | Non
     frame["display"] = [
         f"{p}% ({k} of {n})" for p, k, n in zip(frame["pct"], frame["n_within"], frame["n"])
     ]
-    return Table("timeliness", "Rapid reviews and LCSPRs completed within the expected time", frame)
+    return Table(
+        reg.TIMELINESS, "Rapid reviews and LCSPRs completed within the expected time", frame
+    )
 
 
 DURATION_MEASURES = {
@@ -392,7 +354,7 @@ def duration_distribution(
         rows, columns=["measure", "weeks_from", "weeks_to", "weeks", "n", "pct"]
     ).astype({"pct": "Int64"})
     return Table(
-        "duration_distribution",
+        reg.DURATION_DISTRIBUTION,
         "Distribution of weeks from incident to rapid review and from rapid review to LCSPR",
         frame,
         [
@@ -452,7 +414,7 @@ def table4_age(
         f"LCSPR {year}: index children with a known age.",
     ]
     return Table(
-        "table4_age", f"Table 4: Ages of index children in SCRs and the {year} LCSPRs", frame, notes
+        reg.TABLE4, f"Table 4: Ages of index children in SCRs and the {year} LCSPRs", frame, notes
     )
 
 
@@ -494,7 +456,7 @@ def table5_death_serious_harm(
         "SCR columns are the published figures (numbers of deaths were not published)."
     ]
     return Table(
-        "table5_death_serious_harm",
+        reg.TABLE5,
         f"Table 5: Death and serious harm cases in SCRs and the {year} LCSPRs",
         frame,
         notes,
@@ -625,7 +587,7 @@ def goodness_of_fit_tables(
     ]
     return [
         Table(
-            "goodness_of_fit",
+            reg.GOODNESS_OF_FIT,
             f"Comparison with {label}: chi-square goodness-of-fit tests",
             pd.DataFrame(
                 tests,
@@ -647,7 +609,7 @@ def goodness_of_fit_tables(
             notes,
         ),
         Table(
-            "goodness_of_fit_counts",
+            reg.GOODNESS_OF_FIT_COUNTS,
             f"Observed and expected counts in the comparison with {label}",
             pd.DataFrame(
                 counts, columns=["comparison", "category", "observed", "reference_pct", "expected"]
@@ -679,8 +641,8 @@ def harm_tables(
     tables = []
     subcategory_of = codebook.get("harm_subcategory_of", "maltreatment-related death")
     for incident, name in (
-        ("death", "death_categories"),
-        ("serious harm", "serious_harm_categories"),
+        ("death", reg.DEATH_CATEGORIES),
+        ("serious harm", reg.SERIOUS_HARM_CATEGORIES),
     ):
         if incident not in codebook["harm_categories"]:
             continue
@@ -726,7 +688,7 @@ def harm_tables(
     subcategories = list(codebook.get("harm_subcategories", []))
     tables.append(
         _breakdown(
-            "maltreatment_death_subcategories",
+            reg.MALTREATMENT_SUBCATEGORIES,
             f"Sub-categories of {subcategory_of}",
             "harm_subcategory",
             maltreatment["harm_subcategory"],
@@ -781,7 +743,7 @@ def subsample_table(lcsprs: pd.DataFrame, codebook: dict) -> Table:
             {"characteristic": f"{subcategory_of}: subcategory", "value": subcategory, "n": n}
         )
     return Table(
-        "subsample",
+        reg.SUBSAMPLE,
         "The purposive in-depth sub-sample",
         pd.DataFrame(rows),
         [
@@ -813,7 +775,7 @@ def race_subsample_table(lcsprs: pd.DataFrame, codebook: dict) -> Table:
         [frame, pd.DataFrame({"background": ["Total"], "n": [len(sub)]})], ignore_index=True
     )
     return Table(
-        "race_subsample",
+        reg.RACE_SUBSAMPLE,
         "The race, ethnicity and culture sub-sample",
         frame,
         [
@@ -840,7 +802,7 @@ def practice_themes_table(
     frame = _insert_interval(
         frame, "pct", frame["n_addressed"].tolist(), frame["n_coded"].tolist(), ci
     )
-    return Table("practice_themes", "Practice themes addressed by the LCSPRs", frame)
+    return Table(reg.PRACTICE_THEMES, "Practice themes addressed by the LCSPRs", frame)
 
 
 def data_sources_table(lcsprs: pd.DataFrame) -> Table:
@@ -861,7 +823,7 @@ def data_sources_table(lcsprs: pd.DataFrame) -> Table:
             }
         )
     return Table(
-        "data_sources",
+        reg.DATA_SOURCES,
         "Source of index children's characteristics",
         pd.DataFrame(rows),
         ["Taken from the SIN where the coding schedule left the value blank."],

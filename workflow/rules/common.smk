@@ -1,8 +1,10 @@
 # Helpers shared by the rules: paths and the list of final outputs.
+import sys
 from pathlib import Path
 
 import lcspr_stats
 from lcspr_stats.figures import FIGURES
+from lcspr_stats.errors import InputError
 from lcspr_stats.registry import table_names
 
 SOURCES = ["sin_register", "rapid_review_register", "reviews", "children"]
@@ -13,7 +15,12 @@ COHORTS = [str(year) for year in config["cohorts"]]
 
 # Every table the tables rule writes (names of results/<year>/tables/*.csv): the
 # table registry's, with those the config declares (lcspr_stats.registry).
-TABLES = table_names(config)
+# A declaration with an unknown variable or category stops here, in one line.
+try:
+    TABLES = table_names(config)
+except InputError as error:
+    print(f"ERROR {error.render()}", file=sys.stderr)
+    sys.exit(1)
 
 
 wildcard_constraints:
