@@ -20,7 +20,9 @@ os.environ.setdefault(COMMAND_VARIABLE, command_line(sys.argv))
 # Everything the manifest covers: the cohort's final outputs, and every file
 # any rule above writes into results/<year>/.
 MANIFEST_COVERS = list(
-    dict.fromkeys(cohort_outputs(manifest=False) + year_outputs(workflow.rules, RESULTS))
+    dict.fromkeys(
+        cohort_outputs(manifest=False) + year_outputs(workflow.rules, RESULTS)
+    )
 )
 
 

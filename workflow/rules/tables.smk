@@ -1,5 +1,6 @@
 # Stage 3: the report's tables, every further breakdown, and the key figures.
 
+
 rule tables:
     input:
         code=package_code(
