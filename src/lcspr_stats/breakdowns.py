@@ -72,7 +72,7 @@ POPULATION_NAMES = {"lcsprs": "LCSPRs", "index_children": "index children"}
 
 def _problem(declaration: dict, where: str, message: str) -> InputError:
     name = declaration.get("name", "?")
-    return InputError(f"config breakdowns ({name}): {where}: {message}", file="config")
+    return InputError(f"config breakdowns ({name}): {where}: {message}")
 
 
 def variable_categories(variable: str, codebook: dict, declared: list | None = None) -> list[str]:

@@ -495,8 +495,7 @@ def table_specs(config: dict) -> list[TableSpec]:
         names = [s.name for s in specs]
         if spec.name in names:
             raise InputError(
-                f"config breakdowns ({spec.name}): name: a table of that name exists already",
-                file="config",
+                f"config breakdowns ({spec.name}): name: a table of that name exists already"
             )
         after = declaration.get("after")
         specs.insert(names.index(after) + 1 if after in names else len(specs), spec)
