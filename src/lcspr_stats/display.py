@@ -42,6 +42,11 @@ def n_pct(n: object, pct: object) -> str:
     return f"{number(n)} ({SUPPRESSED})" if is_c(pct) else f"{number(n)} ({number(pct)}%)"
 
 
+def part_of(k: object, n: object) -> str:
+    """``81/84``: a part of a whole, as Table 1 prints its known total."""
+    return f"{number(k)}/{number(n)}"
+
+
 def pct_of(pct: object, k: object, n: object) -> str:
     """``41% (34 of 83)``, with ``[c]`` (never ``[c]%``) for a suppressed share."""
     return f"{number(pct)}% ({number(k)} of {number(n)})".replace(f"{SUPPRESSED}%", SUPPRESSED)

@@ -228,7 +228,7 @@ def _n_pct_display(row: pd.Series, frame: pd.DataFrame) -> str | None:
 def _table1_display(row: pd.Series, frame: pd.DataFrame) -> str:
     if row["year_of_incident"] == "Total known":
         total = frame.loc[frame["year_of_incident"] == "All LCSPRs", "n"]
-        return f"{display.number(row['n'])}/{display.number(total.iloc[0]) if len(total) else ''}"
+        return display.part_of(row["n"], total.iloc[0] if len(total) else None)
     return display.number(row["n"])
 
 

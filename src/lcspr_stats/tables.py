@@ -115,8 +115,8 @@ def table1_year_of_incident(
         ci,
         skip=~frame["year_of_incident"].str.fullmatch(r"\d{4}"),
     )
-    frame["display"] = frame["n"].astype(str)
-    frame.loc[frame["year_of_incident"] == "Total known", "display"] = f"{known}/{total}"
+    frame["display"] = [display.number(n) for n in frame["n"]]
+    frame.loc[frame["year_of_incident"] == "Total known", "display"] = display.part_of(known, total)
     not_known = total - known
     notes = [
         "Percentages are of the LCSPRs whose year of incident is known.",
