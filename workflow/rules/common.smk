@@ -13,7 +13,7 @@ RESULTS = config["results_dir"]
 LOGS = config["logs_dir"]
 COHORTS = [str(year) for year in config["cohorts"]]
 
-# Every table the tables rule writes (names of results/<year>/tables/*.csv): the
+# Every table the tables job writes (names of results/<year>/tables/*.csv), the
 # table registry's, with those the config declares (lcspr_stats.registry).
 # A declaration with an unknown variable or category stops here, in one line.
 try:
