@@ -231,12 +231,15 @@ class Reference:
         Paths of the three CSV files.
     files : tuple of str
         The same paths in the order the config lists them (for the manifest).
+    by_name : FrozenMap of str to str
+        Config key to path, in the config's order.
     """
 
     scr_periods: str
     scr_age_bands: str
     scr_death_serious_harm: str
     files: tuple[str, ...]
+    by_name: FrozenMap
 
 
 @dataclass(frozen=True)
@@ -567,6 +570,7 @@ class Settings:
                 scr_age_bands=str(reference["scr_age_bands"]),
                 scr_death_serious_harm=str(reference["scr_death_serious_harm"]),
                 files=tuple(str(p) for p in reference.values()),
+                by_name=FrozenMap({k: str(p) for k, p in reference.items()}),
             ),
             codebook=Codebook.from_section(filled["codebook"]),
             release=Release(
