@@ -101,6 +101,10 @@ def test_settings_are_immutable_and_hashable():
     assert isinstance(settings.codebook.harm_categories, FrozenMap)
     assert hash(settings) == hash(Settings.from_config(load_default_config()))
     assert Settings.from_config(settings) is settings
+    # The filled-in defaults are copies: changing the recorded config leaves the schema alone.
+    minimal = Settings.from_config(minimal_config())
+    minimal.config["release"]["title"] = "changed"
+    assert schema_defaults("release")["title"] != "changed"
 
 
 # Modules that still read the raw config with defaults of their own, and who converts them.

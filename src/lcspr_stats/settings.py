@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
-from .config import SOURCES, load_schema
+# One rule fills defaults: the one check_config applies.
+from .config import SOURCES, _fill_defaults, load_schema
 
 
 class FrozenMap(Mapping):
@@ -69,20 +70,17 @@ def _schema() -> dict:
     return load_schema()
 
 
-def fill_defaults(instance: Any, schema: dict) -> None:
-    """Fill the schema's ``default`` values of object properties into ``instance``, recursively.
+def fill_defaults(instance: Any, schema: dict) -> Any:
+    """A deep copy of ``instance`` with the schema's defaults filled in, recursively.
 
-    The same rule as Snakemake's ``validate(config, schema)`` and
-    :func:`lcspr_stats.config.check_config` (a default object is itself
-    filled); defaults are copied, so the schema is never shared or changed.
+    The rule of :func:`lcspr_stats.config.check_config` (and of Snakemake's
+    ``validate(config, schema)``): a default object is itself filled. Neither
+    ``instance`` nor the schema is changed or shared with the result.
     """
-    if not isinstance(instance, dict):
-        return
-    for key, sub in schema.get("properties", {}).items():
-        if key not in instance and "default" in sub:
-            instance[key] = copy.deepcopy(sub["default"])
-        if key in instance:
-            fill_defaults(instance[key], sub)
+    filled = copy.deepcopy(instance)
+    _fill_defaults(filled, schema)
+    # The filled-in defaults are the schema's own objects: copy them out of it.
+    return copy.deepcopy(filled)
 
 
 def schema_defaults(section: str | None = None) -> dict:
@@ -101,9 +99,7 @@ def schema_defaults(section: str | None = None) -> dict:
     schema = _schema()
     if section is not None:
         schema = schema["properties"][section]
-    filled: dict = {}
-    fill_defaults(filled, schema)
-    return filled
+    return fill_defaults({}, schema)
 
 
 @dataclass(frozen=True)
@@ -530,8 +526,7 @@ class Settings:
         """
         if isinstance(config, Settings):
             return config
-        filled = copy.deepcopy(dict(config))
-        fill_defaults(filled, _schema())
+        filled = fill_defaults(dict(config), _schema())
         inputs = filled["inputs"]
         release = filled["release"]
         bins = release["duration_bin_weeks"]
