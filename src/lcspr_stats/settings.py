@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from functools import cache
 from typing import Any
 
@@ -214,7 +214,7 @@ class Exclusion:
 
     def as_dict(self) -> dict:
         """The exclusion as the config spells it."""
-        return {"lcspr_id": self.lcspr_id, "statistic": self.statistic, "reason": self.reason}
+        return asdict(self)
 
 
 @dataclass(frozen=True)
@@ -389,19 +389,7 @@ class Release:
 
     def as_dict(self) -> dict:
         """The section as the config spells it (for code that still takes the mapping)."""
-        return {
-            "title": self.title,
-            "producer": self.producer,
-            "source": self.source,
-            "contact": self.contact,
-            "data_notice": self.data_notice,
-            "labels": self.labels,
-            "duration_bin_weeks": {
-                "incident_to_rapid_review": self.duration_bin_weeks.incident_to_rapid_review,
-                "rapid_review_to_lcspr": self.duration_bin_weeks.rapid_review_to_lcspr,
-            },
-            "figure_dpi": self.figure_dpi,
-        }
+        return asdict(self)
 
 
 @dataclass(frozen=True)
@@ -430,15 +418,7 @@ class Uncertainty:
 
     def as_dict(self) -> dict:
         """The section as a dict (the ``ci`` mapping table builders and key figures take)."""
-        return {
-            "confidence_level": self.confidence_level,
-            "interval_decimals": self.interval_decimals,
-            "bootstrap_resamples": self.bootstrap_resamples,
-            "seed": self.seed,
-            "comparison_period": self.comparison_period,
-            "min_expected_count": self.min_expected_count,
-            "monte_carlo_resamples": self.monte_carlo_resamples,
-        }
+        return asdict(self)
 
 
 @dataclass(frozen=True)
