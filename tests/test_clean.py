@@ -7,6 +7,7 @@ import datetime as dt
 import pandas as pd
 
 from lcspr_stats import clean
+from lcspr_stats.settings import EthnicityCode
 
 
 def test_dates_in_every_form():
@@ -69,8 +70,8 @@ def test_yes_no_variants():
 
 def test_ethnicity_labels_and_codes():
     book = {
-        "WBRI": {"label": "White - British", "group": "White British"},
-        "BAFR": {"label": "Black - African", "group": "Black/Black British"},
+        "WBRI": EthnicityCode("White - British", "White British"),
+        "BAFR": EthnicityCode("Black - African", "Black/Black British"),
     }
     codes = clean.normalise_ethnicity(
         pd.Series(["wbri", "Black  - African", "Martian", None]), book

@@ -14,6 +14,7 @@ from lcspr_stats.check import check_inputs
 from lcspr_stats.confidential import WITHHELD, mask_quality
 from lcspr_stats.config import check_config
 from lcspr_stats.safety import neutralise_formulas, neutralise_text
+from lcspr_stats.settings import Settings
 from lcspr_stats.stages import write_csv
 
 
@@ -61,7 +62,7 @@ def quality_rows(*rows):
 
 
 def test_mask_keeps_codes_and_withholds_what_could_identify():
-    codebook = load_default_config()["codebook"]
+    codebook = Settings.from_config(load_default_config()).codebook
     quality = quality_rows(
         ("incident_type", "explosion"),  # a mistyped code: shown
         ("Child Age Years", "19"),  # header as written in the file: still a number column

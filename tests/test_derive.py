@@ -9,6 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from lcspr_stats import derive
+from lcspr_stats.settings import AgeBand, EthnicityCode, Exclusion
 
 D = pd.Timestamp
 
@@ -103,11 +104,11 @@ def test_working_days_equal_a_day_by_day_count(start, length):
 
 
 BANDS = [
-    {"label": "Under 1", "min": 0, "max": 0},
-    {"label": "1-5", "min": 1, "max": 5},
-    {"label": "6-10", "min": 6, "max": 10},
-    {"label": "11-15", "min": 11, "max": 15},
-    {"label": "16+", "min": 16, "max": 17},
+    AgeBand("Under 1", 0, 0),
+    AgeBand("1-5", 1, 5),
+    AgeBand("6-10", 6, 10),
+    AgeBand("11-15", 11, 15),
+    AgeBand("16+", 16, 17),
 ]
 
 
@@ -130,8 +131,8 @@ def test_age_bands():
 
 def test_ethnic_groups_blank_is_not_known():
     book = {
-        "WBRI": {"label": "White - British", "group": "White British"},
-        "NOBT": {"label": "Information not yet obtained", "group": "Not known"},
+        "WBRI": EthnicityCode("White - British", "White British"),
+        "NOBT": EthnicityCode("Information not yet obtained", "Not known"),
     }
     groups = derive.ethnic_group(pd.Series(["WBRI", None, "NOBT"], dtype="string"), book)
     assert groups.tolist() == ["White British", "Not known", "Not known"]
@@ -139,9 +140,7 @@ def test_ethnic_groups_blank_is_not_known():
 
 def test_exclusions_mark_only_their_statistic():
     frame = pd.DataFrame({"lcspr_id": ["A", "B"]})
-    out = derive.apply_exclusions(
-        frame, [{"lcspr_id": "A", "statistic": "incident_to_rr", "reason": "why"}]
-    )
+    out = derive.apply_exclusions(frame, [Exclusion("A", "incident_to_rr", "why")])
     assert out["excluded_incident_to_rr"].tolist()[0] == "why"
     assert out["excluded_rr_to_lcspr"].isna().all()
     assert np.all(pd.isna(out["excluded_incident_to_rr"].iloc[1:]))
@@ -179,7 +178,7 @@ def test_working_days_are_never_negative_and_grow_with_the_end_date(start, days,
 @given(st.integers(-5, 25))
 def test_every_age_of_a_child_is_in_exactly_one_band(age):
     band = derive.age_band(pd.Series([age], dtype="Int64"), BANDS).iloc[0]
-    holding = [b["label"] for b in BANDS if b["min"] <= age <= b["max"]]
+    holding = [b.label for b in BANDS if b.min <= age <= b.max]
     if 0 <= age <= 17:
         assert holding == [band]
     else:

@@ -8,6 +8,7 @@ from conftest import load_default_config
 from lcspr_stats.figures import draw_charts
 from lcspr_stats.presentation import SUPPRESSED
 from lcspr_stats.publish import read_key_figures, read_labels, read_release_tables
+from lcspr_stats.settings import Settings
 
 C = SUPPRESSED
 
@@ -38,8 +39,8 @@ def suppressed_tables(bundled_run):
 
 
 def draw(tables, key_figures):
-    config = load_default_config()
-    return draw_charts(tables, read_labels(config, 2021), key_figures, "Source", 60)
+    settings = Settings.from_config(load_default_config())
+    return draw_charts(tables, read_labels(settings, 2021), key_figures, "Source", 60)
 
 
 def test_suppressed_values_are_left_out_and_the_alt_text_says_so(suppressed_tables):

@@ -10,6 +10,7 @@ from openpyxl.utils import get_column_letter, range_boundaries
 from lcspr_stats.cli import main
 from lcspr_stats.config import check_config
 from lcspr_stats.input_templates import template_workbook
+from lcspr_stats.settings import Settings
 
 # The codebook list each coded column must offer, named here (not taken from
 # the code under test) so a wrong list in the template cannot pass.
@@ -166,7 +167,7 @@ def test_the_config_init_writes_is_valid_and_points_at_the_templates(workspace):
 
 
 def test_templates_are_byte_identical_each_time():
-    codebook = check_config(load_default_config())["codebook"]
+    codebook = Settings.from_config(check_config(load_default_config())).codebook
     sheets = {"reviews": "reviews", "children": "children"}
     assert template_workbook(sheets, codebook) == template_workbook(sheets, codebook)
 

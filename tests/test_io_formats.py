@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 import pandas as pd
 import pytest
@@ -10,9 +11,10 @@ from conftest import load_default_config
 from tiny_cohort import tiny_frames
 
 from lcspr_stats.io import column_letter, read_source, write_xlsx
+from lcspr_stats.settings import Settings
 from lcspr_stats.validate import clean_source
 
-CODEBOOK = load_default_config()["codebook"]
+SETTINGS = Settings.from_config(load_default_config())
 SHEETS = {
     "sin_register": "sins",
     "rapid_review_register": "rapid_reviews",
@@ -22,7 +24,7 @@ SHEETS = {
 
 
 def clean_from(path, source: str, sheet: str = "") -> pd.DataFrame:
-    frame, quality = clean_source(read_source(path, sheet or SHEETS[source]), source, CODEBOOK)
+    frame, quality = clean_source(read_source(path, sheet or SHEETS[source]), source, SETTINGS)
     assert quality.empty, quality.to_string()
     return frame
 
@@ -163,8 +165,10 @@ def test_day_first_is_the_default_and_config_can_change_it(tmp_path):
     path = tmp_path / "rr.xlsx"
     write_xlsx({"rapid_reviews": frame}, path)
     table = read_source(path, "rapid_reviews")
-    day_first, _ = clean_source(table, "rapid_review_register", CODEBOOK)
-    month_first, _ = clean_source(table, "rapid_review_register", CODEBOOK, dayfirst=False)
+    day_first, _ = clean_source(table, "rapid_review_register", SETTINGS)
+    month_first, _ = clean_source(
+        table, "rapid_review_register", replace(SETTINGS, dates_day_first=False)
+    )
     assert day_first["rr_date"].iloc[0] == pd.Timestamp("2021-02-01")
     assert month_first["rr_date"].iloc[0] == pd.Timestamp("2021-01-02")
 

@@ -14,10 +14,12 @@ from lcspr_stats.derive import derive_fields
 from lcspr_stats.join import SourceInfo, link_cohort
 from lcspr_stats.keyfigures import key_figures
 from lcspr_stats.registry import build_tables
+from lcspr_stats.settings import Settings
 from lcspr_stats.validate import clean_source
 
 CONFIG = load_default_config()
 CONFIG["exclusions"] = []
+SETTINGS = Settings.from_config(CONFIG)
 SHEETS = {
     "sin_register": "sins",
     "rapid_review_register": "rapid_reviews",
@@ -29,7 +31,7 @@ SHEETS = {
 def clean_and_link(raw: dict[str, pd.DataFrame]):
     """Clean each source of a raw cohort as the pipeline does and link the 2021 cohort."""
     clean = {
-        source: clean_source(table_of(raw[source], SHEETS[source]), source, CONFIG["codebook"])[0]
+        source: clean_source(table_of(raw[source], SHEETS[source]), source, SETTINGS)[0]
         for source in raw
     }
     info = {source: SourceInfo("in.xlsx", SHEETS[source]) for source in raw}
@@ -48,7 +50,7 @@ def clean_and_link(raw: dict[str, pd.DataFrame]):
 @pytest.fixture(scope="module")
 def cohort():
     linked, clean = clean_and_link(tiny_frames())
-    lcsprs = derive_fields(linked.lcsprs, linked.children, CONFIG).set_index("lcspr_id")
+    lcsprs = derive_fields(linked.lcsprs, linked.children, SETTINGS).set_index("lcspr_id")
     return linked, lcsprs, clean
 
 

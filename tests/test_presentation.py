@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from conftest import ROOT
+from conftest import ROOT, load_default_config
 
 from lcspr_stats.errors import InputError
 from lcspr_stats.presentation import (
@@ -15,6 +15,7 @@ from lcspr_stats.presentation import (
     present,
 )
 from lcspr_stats.publish import labels_path, read_labels
+from lcspr_stats.settings import Settings
 from lcspr_stats.table import Table
 from lcspr_stats.workbook import numbered_titles
 
@@ -94,20 +95,25 @@ def test_labels_file_defaults_to_the_one_beside_the_scr_periods(tmp_path):
     periods = tmp_path / "reference" / "scr_periods.csv"
     periods.parent.mkdir()
     PERIODS.assign(note="").to_csv(periods, index=False)
-    config = {"reference": {"scr_periods": str(periods)}, "release": {"labels": None}}
+    # Settings need a whole config: the shipped one, pointed at these periods.
+    config = load_default_config()
+    config["reference"]["scr_periods"] = str(periods)
+    config["release"]["labels"] = None
     # None beside the periods: headings fall back to the column names.
     assert labels_path(config) is None
-    labels = read_labels(config, 2021)
+    labels = read_labels(Settings.from_config(config), 2021)
     assert labels.heading("table4_age", "lcspr_2021_n") == "LCSPRs 2021: n"
     assert labels.heading("any", "year_received") == "Year received"
     (periods.parent / "output_labels.csv").write_text(
         "table,column,value,label\n,n,,Number\n", encoding="utf-8"
     )
     assert labels_path(config) == str(periods.parent / "output_labels.csv")
-    assert read_labels(config, 2021).heading("x", "lcspr_2021_n") == "LCSPRs 2021: number"
+    assert read_labels(Settings.from_config(config), 2021).heading("x", "lcspr_2021_n") == (
+        "LCSPRs 2021: number"
+    )
     config["release"]["labels"] = str(tmp_path / "missing.csv")
     with pytest.raises(InputError, match="labels file not found"):
-        read_labels(config, 2021)
+        read_labels(Settings.from_config(config), 2021)
 
 
 # --- suppressed cells ([c], disclosure control) ------------------------------------------------

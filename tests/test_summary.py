@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import copy
-
 import pytest
 from conftest import load_default_config
 
+from lcspr_stats.settings import Settings
 from lcspr_stats.summary import (
     age_group_description,
     largest_age_groups,
@@ -16,8 +15,8 @@ from lcspr_stats.summary import (
     summary_sections,
 )
 
-CONFIG = load_default_config()
-BANDS = CONFIG["codebook"]["age_bands"]
+CONFIG = Settings.from_config(load_default_config())
+BANDS = CONFIG.codebook.age_bands
 
 
 def another_year() -> dict:
@@ -122,9 +121,9 @@ def test_every_line_is_either_a_heading_a_bullet_or_the_notice():
 
 
 def test_the_notice_is_printed_only_when_configured():
-    config = copy.deepcopy(CONFIG)
+    config = load_default_config()
     config["release"]["data_notice"] = ""
-    assert "> " not in render_summary(summary_context(another_year(), config))
+    assert "> " not in render_summary(summary_context(another_year(), Settings.from_config(config)))
     assert "> These figures come from a synthetic cohort" in render_summary(
         summary_context(another_year(), CONFIG)
     )

@@ -12,9 +12,11 @@ from conftest import ROOT, config_into, load_default_config, run_snakemake
 from lcspr_stats.check import check_cohorts_have_lcsprs
 from lcspr_stats.config import check_config
 from lcspr_stats.errors import InputError
+from lcspr_stats.settings import Settings
 from lcspr_stats.trends import figure_bytes, periods_frame, trends_chart, trends_table
 
-BANDS = load_default_config()["codebook"]["age_bands"]
+SETTINGS = Settings.from_config(load_default_config())
+BANDS = SETTINGS.codebook.age_bands
 
 
 @pytest.fixture(scope="module")
@@ -78,7 +80,7 @@ def two_cohorts(key_figures: dict) -> list[dict]:
 def test_cohorts_sit_side_by_side_in_year_order(key_figures, reference):
     figures = two_cohorts(key_figures)
     table = trends_table(
-        figures, reference["ages"], reference["harm"], reference["periods"], BANDS
+        figures, reference["ages"], reference["harm"], reference["periods"], SETTINGS
     ).set_index(["measure", "category"])
     assert list(table.columns)[-2:] == ["lcspr_2021", "lcspr_2022"]
     assert table.loc[("n_reviews", ""), "lcspr_2022"] == 50
@@ -92,7 +94,9 @@ def test_cohorts_sit_side_by_side_in_year_order(key_figures, reference):
 
 def test_chart_bytes_are_the_same_every_time(key_figures, reference):
     figures = two_cohorts(key_figures)
-    table = trends_table(figures, reference["ages"], reference["harm"], reference["periods"], BANDS)
+    table = trends_table(
+        figures, reference["ages"], reference["harm"], reference["periods"], SETTINGS
+    )
     periods = periods_frame(reference["periods"], figures)
     first = trends_chart(table, periods, BANDS)
     second = trends_chart(table, periods, BANDS)
@@ -138,7 +142,9 @@ def test_a_cohorts_suppressed_figures_stay_suppressed_in_the_trends(key_figures,
     later["age_band_counts"] = dict(later["age_band_counts"], **{"6-10": "[c]", "11-15": "[c]"})
     later.update(pct_deaths="[c]", n_deaths="[c]")
     later["rr_to_lcspr_weeks"] = dict(later["rr_to_lcspr_weeks"], median="[c]")
-    table = trends_table(figures, reference["ages"], reference["harm"], reference["periods"], BANDS)
+    table = trends_table(
+        figures, reference["ages"], reference["harm"], reference["periods"], SETTINGS
+    )
     by_measure = table.set_index(["measure", "category"])
     assert by_measure.loc[("n_age_band", "6-10"), "lcspr_2022"] == "[c]"
     assert by_measure.loc[("pct_age_band", "6-10"), "lcspr_2022"] == "[c]"

@@ -9,9 +9,10 @@ from tiny_cohort import tiny_frames
 
 from lcspr_stats.errors import InputError
 from lcspr_stats.io import SourceTable, normalise_header
+from lcspr_stats.settings import Settings
 from lcspr_stats.validate import clean_source
 
-CODEBOOK = load_default_config()["codebook"]
+SETTINGS = Settings.from_config(load_default_config())
 
 
 def table_of(frame: pd.DataFrame, sheet: str = "sins") -> SourceTable:
@@ -24,7 +25,7 @@ def table_of(frame: pd.DataFrame, sheet: str = "sins") -> SourceTable:
 
 
 def test_clean_sins_normalises_codes():
-    frame, quality = clean_source(table_of(tiny_frames()["sin_register"]), "sin_register", CODEBOOK)
+    frame, quality = clean_source(table_of(tiny_frames()["sin_register"]), "sin_register", SETTINGS)
     assert quality.empty
     assert frame["incident_type"].tolist()[0] == "death"
     assert frame["child_sex"].tolist()[0] == "female"
@@ -36,14 +37,14 @@ def test_headers_match_ignoring_case_and_spaces():
     sins = tiny_frames()["sin_register"].rename(
         columns={"sin_id": " SIN ID ", "incident_date": "Incident Date"}
     )
-    frame, _ = clean_source(table_of(sins), "sin_register", CODEBOOK)
+    frame, _ = clean_source(table_of(sins), "sin_register", SETTINGS)
     assert frame["sin_id"].tolist()[0] == "S1"
 
 
 def test_missing_required_column_is_fatal_and_named():
     sins = tiny_frames()["sin_register"].drop(columns=["notification_date"])
     with pytest.raises(InputError) as error:
-        clean_source(table_of(sins), "sin_register", CODEBOOK)
+        clean_source(table_of(sins), "sin_register", SETTINGS)
     message = str(error.value)
     assert "file 'in.xlsx'" in message and "sheet 'sins'" in message
     assert "column 'notification_date'" in message and "expected the columns" in message
@@ -53,7 +54,7 @@ def test_duplicate_id_names_both_rows():
     sins = tiny_frames()["sin_register"]
     sins.loc[3, "sin_id"] = "S1"
     with pytest.raises(InputError) as error:
-        clean_source(table_of(sins), "sin_register", CODEBOOK)
+        clean_source(table_of(sins), "sin_register", SETTINGS)
     assert str(error.value) == (
         "file 'in.xlsx', sheet 'sins', column 'sin_id': duplicate id in rows 2 and 5; "
         "each sin_id must be unique"
@@ -67,7 +68,7 @@ def test_bad_values_keep_the_row_and_are_reported():
     sins.loc[1, "incident_type"] = "explosion"
     sins.loc[2, "notification_date"] = "not a date"
     sins.loc[3, "notification_date"] = pd.Timestamp("2019-04-01")  # before its incident
-    frame, quality = clean_source(table_of(sins), "sin_register", CODEBOOK)
+    frame, quality = clean_source(table_of(sins), "sin_register", SETTINGS)
     assert len(frame) == 4
     found = {(r.row, r.column, r.rule) for r in quality.itertuples()}
     assert (2, "child_age_years", "out of range 0-17") in found
@@ -84,7 +85,7 @@ def test_bad_values_keep_the_row_and_are_reported():
 def test_harm_category_must_belong_to_incident_type():
     reviews = tiny_frames()["reviews"]
     reviews.loc[0, "harm_category"] = "neglect"  # a death coded with a serious-harm category
-    frame, quality = clean_source(table_of(reviews, "reviews"), "reviews", CODEBOOK)
+    frame, quality = clean_source(table_of(reviews, "reviews"), "reviews", SETTINGS)
     rules = set(quality["rule"])
     assert "harm category not of the incident type" in rules
     assert pd.isna(frame.loc[0, "harm_category"])
@@ -92,7 +93,7 @@ def test_harm_category_must_belong_to_incident_type():
 
 def test_unknown_extra_column_reported_not_fatal():
     sins = tiny_frames()["sin_register"].assign(notes="free text")
-    frame, quality = clean_source(table_of(sins), "sin_register", CODEBOOK)
+    frame, quality = clean_source(table_of(sins), "sin_register", SETTINGS)
     assert "notes" not in frame.columns
     assert quality.loc[0, "rule"] == "unknown column"
     assert quality.loc[0, "column"] == "notes"

@@ -10,6 +10,7 @@ from . import config as cfg
 from .errors import InputError
 from .io import read_source
 from .join import CohortFrames, SourceInfo, link_cohort
+from .settings import Settings
 from .validate import clean_source, quality_frame
 
 
@@ -44,7 +45,7 @@ class InputCheck:
 
 
 def read_and_clean(
-    config: dict, source: str, year: int
+    config: dict | Settings, source: str, year: int
 ) -> tuple[pd.DataFrame, pd.DataFrame, SourceInfo]:
     """Read one source as config says and check it against the contract.
 
@@ -62,15 +63,14 @@ def read_and_clean(
     InputError
         On a fatal problem (missing file, sheet or column, duplicate id ...).
     """
+    settings = Settings.from_config(config)
     table = read_source(
-        cfg.input_path(config, source, year),
-        cfg.input_sheet(config, source),
-        max_bytes=config.get("max_input_bytes"),
-        max_unzipped_bytes=config.get("max_unzipped_bytes"),
+        settings.input_path(source, year),
+        settings.inputs.sheet(source),
+        max_bytes=settings.max_input_bytes,
+        max_unzipped_bytes=settings.max_unzipped_bytes,
     )
-    frame, quality = clean_source(
-        table, source, config["codebook"], dayfirst=config.get("dates_day_first", True)
-    )
+    frame, quality = clean_source(table, source, settings)
     return frame, quality, SourceInfo(table.file, table.sheet)
 
 

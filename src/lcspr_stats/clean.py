@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
+
+if TYPE_CHECKING:
+    from .settings import EthnicityCode
 
 # Excel's day zero: serial 1 is 1900-01-01 once its 1900 leap-year bug is allowed for.
 EXCEL_EPOCH = pd.Timestamp("1899-12-30")
@@ -168,12 +172,13 @@ def parse_yes_no(
 
 
 @per_distinct_value
-def normalise_ethnicity(series: pd.Series, ethnicity: dict[str, dict]) -> pd.Series:
+def normalise_ethnicity(series: pd.Series, ethnicity: Mapping[str, EthnicityCode]) -> pd.Series:
     """Map DfE ethnicity codes or their labels onto the code.
 
     Unknown values are returned upper-cased so validation can report them.
 
-    >>> book = {"WBRI": {"label": "White - British", "group": "White British"}}
+    >>> from lcspr_stats.settings import EthnicityCode
+    >>> book = {"WBRI": EthnicityCode("White - British", "White British")}
     >>> normalise_ethnicity(pd.Series(["wbri", "white - british", "x"]), book).tolist()
     ['WBRI', 'WBRI', 'X']
     """
@@ -181,7 +186,7 @@ def normalise_ethnicity(series: pd.Series, ethnicity: dict[str, dict]) -> pd.Ser
     key = text.str.lower().str.replace(r"\s+", " ", regex=True)
     lookup = {code.lower(): code for code in ethnicity}
     lookup.update(
-        {" ".join(entry["label"].lower().split()): code for code, entry in ethnicity.items()}
+        {" ".join(entry.label.lower().split()): code for code, entry in ethnicity.items()}
     )
     mapped = key.map(lookup)
     return mapped.fillna(text.str.upper()).astype("string")

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from . import clean
 from .io import normalise_header
 from .validate import source_specs
+
+if TYPE_CHECKING:
+    from .settings import Codebook
 
 WITHHELD = "[withheld]"
 # Column kinds whose bad values are short codes or numbers, safe to show.
@@ -25,7 +29,7 @@ _MONTH_AND_NUMBER = re.compile(
 _DATE_LIKE = re.compile(r"\d{1,4}\s*[/.\-]\s*\d{1,2}\s*[/.\-]\s*\d{1,4}")
 
 
-def shown_columns(codebook: dict) -> frozenset[str]:
+def shown_columns(codebook: Codebook) -> frozenset[str]:
     """Normalised names of the columns whose bad values may be shown in results/.
 
     A column qualifies when it is a code, ethnicity, yes/no or whole-number
@@ -61,7 +65,7 @@ def looks_like_a_date(value: str) -> bool:
 
 
 def mask_quality(
-    quality: pd.DataFrame, codebook: dict, identifiers: frozenset[str] | set[str]
+    quality: pd.DataFrame, codebook: Codebook, identifiers: frozenset[str] | set[str]
 ) -> pd.DataFrame:
     """The data-quality report fit for results/: values that could identify are withheld.
 
@@ -76,8 +80,8 @@ def mask_quality(
     ----------
     quality : pandas.DataFrame
         Data-quality rows (:data:`lcspr_stats.validate.QUALITY_COLUMNS`).
-    codebook : dict
-        The config's codebook (to know each column's kind).
+    codebook : Codebook
+        The run's codebook (to know each column's kind).
     identifiers : set of str
         Lower-case ids and names (:func:`identifying_values`).
 

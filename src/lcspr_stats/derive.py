@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 import holidays
 import numpy as np
 import pandas as pd
+
+if TYPE_CHECKING:
+    from .settings import AgeBand, EthnicityCode, Exclusion, Settings
 
 
 def round_half_up(numerator: int, denominator: int) -> int:
@@ -96,26 +101,24 @@ def working_days(start: pd.Series, end: pd.Series, subdivision: str = "ENG") -> 
     return result
 
 
-def age_band(ages: pd.Series, bands: list[dict]) -> pd.Series:
+def age_band(ages: pd.Series, bands: Sequence[AgeBand]) -> pd.Series:
     """Label each age with its band (``Under 1``, ``1-5`` ...); missing stays missing."""
-    labels = [b["label"] for b in bands]
+    labels = [b.label for b in bands]
     result = pd.Series(pd.NA, index=ages.index, dtype="string")
     for band in bands:
-        result[(ages >= band["min"]).fillna(False) & (ages <= band["max"]).fillna(False)] = band[
-            "label"
-        ]
+        result[(ages >= band.min).fillna(False) & (ages <= band.max).fillna(False)] = band.label
     return pd.Series(pd.Categorical(result, categories=labels), index=ages.index)
 
 
 def ethnic_group(
-    codes: pd.Series, ethnicity: dict[str, dict], missing: str = "Not known"
+    codes: pd.Series, ethnicity: Mapping[str, EthnicityCode], missing: str = "Not known"
 ) -> pd.Series:
     """Reporting group of each DfE ethnicity code; blank is ``missing``."""
-    mapping = {code: entry["group"] for code, entry in ethnicity.items()}
+    mapping = {code: entry.group for code, entry in ethnicity.items()}
     return codes.map(mapping).fillna(missing).astype("string")
 
 
-def apply_exclusions(lcsprs: pd.DataFrame, exclusions: list[dict]) -> pd.DataFrame:
+def apply_exclusions(lcsprs: pd.DataFrame, exclusions: Sequence[Exclusion]) -> pd.DataFrame:
     """Mark the config's named exclusions.
 
     Adds ``excluded_incident_to_rr`` and ``excluded_rr_to_lcspr`` (the reason,
@@ -123,12 +126,12 @@ def apply_exclusions(lcsprs: pd.DataFrame, exclusions: list[dict]) -> pd.DataFra
     """
     out = lcsprs.copy()
     for statistic in ("incident_to_rr", "rr_to_lcspr"):
-        reasons = {e["lcspr_id"]: e["reason"] for e in exclusions if e["statistic"] == statistic}
+        reasons = {e.lcspr_id: e.reason for e in exclusions if e.statistic == statistic}
         out[f"excluded_{statistic}"] = out["lcspr_id"].map(reasons).astype("string")
     return out
 
 
-def derive_fields(lcsprs: pd.DataFrame, children: pd.DataFrame, config: dict) -> pd.DataFrame:
+def derive_fields(lcsprs: pd.DataFrame, children: pd.DataFrame, settings: Settings) -> pd.DataFrame:
     """Add every derived field used by the tables to the one-row-per-LCSPR frame.
 
     Parameters
@@ -137,8 +140,8 @@ def derive_fields(lcsprs: pd.DataFrame, children: pd.DataFrame, config: dict) ->
         From :func:`lcspr_stats.join.link_cohort`.
     children : pandas.DataFrame
         The cohort's children (for the race sub-sample background).
-    config : dict
-        The validated config (durations, exclusions, codebook).
+    settings : Settings
+        The run's settings (durations, exclusions, codebook).
 
     Returns
     -------
@@ -150,10 +153,10 @@ def derive_fields(lcsprs: pd.DataFrame, children: pd.DataFrame, config: dict) ->
         Durations are missing where a date is missing, out of order, or the
         LCSPR is excluded from that statistic.
     """
-    durations = config.get("durations", {})
-    mode = durations.get("weeks", "completed")
-    codebook = config["codebook"]
-    out = apply_exclusions(lcsprs, config.get("exclusions", []))
+    durations = settings.durations
+    mode = durations.weeks
+    codebook = settings.codebook
+    out = apply_exclusions(lcsprs, settings.exclusions)
     out["incident_year"] = out["incident_date"].dt.year.astype("Int64")
 
     usable_i2r = ~out["rr_before_incident"] & out["excluded_incident_to_rr"].isna()
@@ -165,21 +168,19 @@ def derive_fields(lcsprs: pd.DataFrame, children: pd.DataFrame, config: dict) ->
         usable_r2l
     )
     out["working_days_incident_to_rr"] = working_days(
-        out["incident_date"], out["rr_date"], durations.get("bank_holiday_subdivision", "ENG")
+        out["incident_date"], out["rr_date"], durations.bank_holiday_subdivision
     ).where(usable_i2r)
     out["rr_within_working_days"] = (
-        out["working_days_incident_to_rr"] <= durations.get("rr_within_working_days", 15)
+        out["working_days_incident_to_rr"] <= durations.rr_within_working_days
     ).astype("boolean")
     days_r2l = days_between(out["rr_date"], out["date_submitted"]).where(usable_r2l)
-    out["lcspr_within_26_weeks"] = (days_r2l <= durations.get("lcspr_within_days", 182)).astype(
-        "boolean"
-    )
-    out["age_band"] = age_band(out["age_years"], codebook["age_bands"])
-    not_known = codebook["ethnic_groups"][-1]
-    out["ethnic_group"] = ethnic_group(out["ethnicity"], codebook["ethnicity"], not_known).where(
+    out["lcspr_within_26_weeks"] = (days_r2l <= durations.lcspr_within_days).astype("boolean")
+    out["age_band"] = age_band(out["age_years"], codebook.age_bands)
+    not_known = codebook.ethnicity_not_known
+    out["ethnic_group"] = ethnic_group(out["ethnicity"], codebook.ethnicity, not_known).where(
         out["has_index_child"]
     )
-    groups = ethnic_group(children["ethnicity"], codebook["ethnicity"], not_known)
-    minoritised = children.loc[groups.isin(codebook.get("minoritised_groups", [])), "lcspr_id"]
+    groups = ethnic_group(children["ethnicity"], codebook.ethnicity, not_known)
+    minoritised = children.loc[groups.isin(list(codebook.minoritised_groups)), "lcspr_id"]
     out["any_minoritised_child"] = out["lcspr_id"].isin(minoritised)
     return out

@@ -655,8 +655,8 @@ def draw_charts(
     by_name = {t.name: t for t in tables}
     year = int(key_figures["cohort_year"])
     settings = {
-        "rr_expected_working_days": key_figures.get("rr_expected_working_days", 15),
-        "lcspr_expected_weeks": key_figures.get("lcspr_expected_weeks", 26),
+        "rr_expected_working_days": key_figures["rr_expected_working_days"],
+        "lcspr_expected_weeks": key_figures["lcspr_expected_weeks"],
     }
     out = []
     with plt.style.context("afcharts.afcharts"), matplotlib.rc_context(RC):

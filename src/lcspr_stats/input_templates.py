@@ -7,6 +7,7 @@ import zipfile
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import yaml
 
@@ -15,6 +16,9 @@ from . import config as cfg
 from .determinism import FIXED_DATETIME, atomic_write_bytes, normalise_zip
 from .errors import InputError
 from .validate import ColumnSpec, source_specs
+
+if TYPE_CHECKING:
+    from .settings import Codebook, Settings
 
 # The sheet of each template that lists the allowed codes (the dropdowns' source).
 CODES_SHEET = "codes"
@@ -50,22 +54,22 @@ def column_notes() -> dict[str, dict[str, str]]:
     return yaml.safe_load(text)
 
 
-def code_list(spec: ColumnSpec, codebook: dict) -> CodeList | None:
+def code_list(spec: ColumnSpec, codebook: Codebook) -> CodeList | None:
     """The dropdown of a column: its codebook values, yes/no, or None if free."""
     if spec.kind == "yesno":
         return CodeList("yes / no", YES_NO)
     if spec.kind == "ethnicity":
-        codes = tuple(codebook["ethnicity"])
-        labels = tuple(codebook["ethnicity"][code]["label"] for code in codes)
+        codes = tuple(codebook.ethnicity)
+        labels = tuple(codebook.ethnicity[code].label for code in codes)
         return CodeList(spec.name, codes, labels)
     if spec.kind == "code":
         return CodeList(spec.name, tuple(spec.codes))
     return None
 
 
-def column_note(source: str, spec: ColumnSpec, codebook: dict, notes: dict) -> str:
+def column_note(source: str, spec: ColumnSpec, codebook: Codebook, notes: dict) -> str:
     """The note on a header cell: what the column holds and the contract's rule."""
-    themes = codebook.get("practice_themes", {})
+    themes = codebook.practice_themes
     text = notes.get(source, {}).get(spec.name, "")
     if spec.name in themes:
         text = f"Practice theme addressed: {themes[spec.name]}."
@@ -87,7 +91,7 @@ def column_note(source: str, spec: ColumnSpec, codebook: dict, notes: dict) -> s
     return " ".join(part for part in (text, kind, need) if part)
 
 
-def template_workbook(sheets: dict[str, str], codebook: dict) -> bytes:
+def template_workbook(sheets: dict[str, str], codebook: Codebook) -> bytes:
     """One blank input workbook as .xlsx bytes, byte for byte repeatable.
 
     Each sheet has the contract's columns as a bold, frozen header row with a
@@ -101,8 +105,8 @@ def template_workbook(sheets: dict[str, str], codebook: dict) -> bytes:
     sheets : dict
         Sheet name -> source (``sin_register``, ``rapid_review_register``,
         ``reviews`` or ``children``), in the order the sheets appear.
-    codebook : dict
-        The config's codebook (codes, practice themes).
+    codebook : Codebook
+        The run's codebook (codes, practice themes).
 
     Returns
     -------
@@ -210,7 +214,7 @@ def template_workbook(sheets: dict[str, str], codebook: dict) -> bytes:
     return normalise_zip(buffer.getvalue())
 
 
-def write_templates(config: dict, year: int, base_dir: str | Path = ".") -> list[Path]:
+def write_templates(settings: Settings, year: int, base_dir: str | Path = ".") -> list[Path]:
     """Write a blank template for every input file the config names for ``year``.
 
     Sources that share a file (the coding schedule's ``reviews`` and
@@ -218,8 +222,8 @@ def write_templates(config: dict, year: int, base_dir: str | Path = ".") -> list
 
     Parameters
     ----------
-    config : dict
-        A validated config; its ``inputs`` give files and sheets.
+    settings : Settings
+        The new config's settings; its ``inputs`` give files and sheets.
     year : int
         Fills ``{year}`` in the input paths.
     base_dir : str or Path
@@ -237,13 +241,13 @@ def write_templates(config: dict, year: int, base_dir: str | Path = ".") -> list
     """
     files: dict[str, dict[str, str]] = {}
     for source in cfg.SOURCES:
-        path = cfg.input_path(config, source, year)
+        path = settings.input_path(source, year)
         if Path(path).suffix.lower() != ".xlsx":
             raise InputError("templates are .xlsx workbooks; give an .xlsx path", file=path)
-        files.setdefault(path, {})[cfg.input_sheet(config, source)] = source
+        files.setdefault(path, {})[settings.inputs.sheet(source)] = source
     written = []
     for path, sheets in files.items():
         target = Path(base_dir) / path
-        atomic_write_bytes(target, template_workbook(sheets, config["codebook"]))
+        atomic_write_bytes(target, template_workbook(sheets, settings.codebook))
         written.append(target)
     return written

@@ -12,6 +12,7 @@ from importlib import metadata
 from pathlib import Path
 
 from .determinism import atomic_write_text
+from .settings import Settings
 
 PACKAGE = "lcspr-stats"
 # Environment variable the workflow hands the command line to the manifest job in.
@@ -19,12 +20,12 @@ COMMAND_VARIABLE = "LCSPR_STATS_COMMAND"
 WITHHELD = "[withheld]"
 
 
-def cohort_inputs(config: dict, year: int | str) -> list[str]:
-    """Every input file of one cohort: its sources (each file once) and the reference tables."""
-    from . import config as cfg
+def cohort_inputs(config: dict | Settings, year: int | str) -> list[str]:
+    """Every input file of one cohort: its sources (each file once) and the reference tables.
 
-    sources = [cfg.input_path(config, source, year) for source in cfg.SOURCES]
-    return list(dict.fromkeys(sources)) + [str(p) for p in config["reference"].values()]
+    ``config`` is the validated config (the workflow's rules pass theirs) or its Settings.
+    """
+    return Settings.from_config(config).cohort_inputs(year)
 
 
 def year_outputs(rules, results_dir: str) -> list[str]:
@@ -106,11 +107,14 @@ OUTPUT_LOCATIONS = ("results_dir", "processed_dir", "logs_dir")
 
 
 def recorded_config(config: dict) -> dict:
-    """The config as recorded: output folders left out, ids of named exclusions withheld."""
+    """The config as recorded: output folders left out, ids of named exclusions withheld.
+
+    ``config`` is a validated config (every exclusion names its ``lcspr_id``).
+    """
     recorded = {k: copy.deepcopy(v) for k, v in dict(config).items() if k not in OUTPUT_LOCATIONS}
-    for exclusion in recorded.get("exclusions") or []:
-        if "lcspr_id" in exclusion:
-            exclusion["lcspr_id"] = WITHHELD
+    # A validated config always has ``exclusions`` (the schema's default is []).
+    for exclusion in recorded["exclusions"]:
+        exclusion["lcspr_id"] = WITHHELD
     return recorded
 
 
@@ -172,12 +176,17 @@ def build_manifest(
 
 def run_manifest(
     year: int,
-    config: dict,
+    config: dict | Settings,
     inputs: list[str],
     outputs: list[str],
     command: str,
     manifest_out: str,
 ) -> None:
-    """Write ``results/<year>/manifest.json`` (see :func:`build_manifest`)."""
-    manifest = build_manifest(year, config, inputs, outputs, Path(manifest_out).parent, command)
+    """Write ``results/<year>/manifest.json`` (see :func:`build_manifest`).
+
+    ``config`` is the validated config (or its Settings); the manifest records
+    it with every default filled.
+    """
+    recorded = Settings.from_config(config).config
+    manifest = build_manifest(year, recorded, inputs, outputs, Path(manifest_out).parent, command)
     atomic_write_text(manifest_out, json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")

@@ -15,10 +15,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import uncertainty
 from .determinism import atomic_write_bytes, atomic_write_text
 from .errors import InputError
 from .presentation import Labels, load_labels, restore_numbers
+from .settings import Release as ReleaseSettings
+from .settings import Settings
 from .table import Table
 
 log = logging.getLogger("lcspr_stats")
@@ -58,23 +59,28 @@ def read_key_figures(path: str | Path) -> dict:
 LABELS_FILE = "output_labels.csv"
 
 
-def labels_path(config: dict) -> str | None:
+def labels_path(config: dict | Settings) -> str | None:
     """The labels file of a run: ``release.labels``, else the one beside the SCR periods.
 
     Returns None when the config names none and there is none beside
     ``reference.scr_periods`` (a workspace with its own reference folder may
     not have copied it): headings then fall back to the column names.
+
+    Parameters
+    ----------
+    config : dict or Settings
+        The validated config (the workflow's rules pass theirs), or its Settings.
     """
-    named = (config.get("release") or {}).get("labels")
-    if named:
-        return str(named)
-    beside = Path(config["reference"]["scr_periods"]).parent / LABELS_FILE
+    settings = Settings.from_config(config)
+    if settings.release.labels:
+        return str(settings.release.labels)
+    beside = Path(settings.reference.scr_periods).parent / LABELS_FILE
     return str(beside) if beside.is_file() else None
 
 
-def read_labels(config: dict, year: int) -> Labels:
-    """The labels file and SCR periods named in the config, as :class:`Labels`."""
-    path = labels_path(config)
+def read_labels(settings: Settings, year: int) -> Labels:
+    """The labels file and SCR periods named in the settings, as :class:`Labels`."""
+    path = labels_path(settings)
     if path is None:
         log.warning("no %s beside the SCR reference files: headings are column names", LABELS_FILE)
         labels = pd.DataFrame(columns=["table", "column", "value", "label"])
@@ -82,9 +88,8 @@ def read_labels(config: dict, year: int) -> Labels:
         raise InputError("labels file not found (release.labels in the config)", file=path)
     else:
         labels = read_csv(path)
-    periods = read_csv(config["reference"]["scr_periods"])
-    level = uncertainty.settings(config)["confidence_level"]
-    return load_labels(labels, periods, year, level)
+    periods = read_csv(settings.reference.scr_periods)
+    return load_labels(labels, periods, year, settings.uncertainty.confidence_level)
 
 
 @dataclass(frozen=True)
@@ -128,49 +133,51 @@ class Release:
         Readable headings and values.
     key_figures : dict
         ``key_figures.json``.
-    settings : dict
-        The config's ``release`` section.
+    settings : lcspr_stats.settings.Release
+        The ``release`` section of the settings.
     """
 
     tables: list[Table]
     labels: Labels
     key_figures: dict
-    settings: dict
+    settings: ReleaseSettings
 
 
-def read_release(year: int, config: dict, files: ReleaseFiles) -> Release:
+def read_release(year: int, settings: Settings, files: ReleaseFiles) -> Release:
     """Read the tables, labels and key figures of one cohort, as the tables stage wrote them."""
     return Release(
         read_release_tables(files.tables_dir, files.contents, files.notes),
-        read_labels(config, year),
+        read_labels(settings, year),
         read_key_figures(files.key_figures),
-        config.get("release") or {},
+        settings.release,
     )
 
 
-def run_workbook(year: int, config: dict, files: ReleaseFiles, workbook_out: str) -> None:
-    """Write the accessible workbook of one cohort."""
+def run_workbook(
+    year: int, config: dict | Settings, files: ReleaseFiles, workbook_out: str
+) -> None:
+    """Write the accessible workbook of one cohort (``config``: the validated config)."""
     from .workbook import build_workbook
 
-    release = read_release(year, config, files)
+    release = read_release(year, Settings.from_config(config), files)
     data = build_workbook(release.tables, release.labels, release.settings, release.key_figures)
     atomic_write_bytes(workbook_out, data)
     log.info("workbook: %d tables, %d bytes", len(release.tables), len(data))
 
 
 def run_figures(
-    year: int, config: dict, files: ReleaseFiles, figures_dir: str, manifest_out: str
+    year: int, config: dict | Settings, files: ReleaseFiles, figures_dir: str, manifest_out: str
 ) -> None:
     """Draw every chart of one cohort: PNG and SVG files, and a manifest with alt text."""
     from .figures import draw_charts
 
-    release = read_release(year, config, files)
+    release = read_release(year, Settings.from_config(config), files)
     charts = draw_charts(
         release.tables,
         release.labels,
         release.key_figures,
-        release.settings.get("source", ""),
-        int(release.settings.get("figure_dpi", 150)),
+        release.settings.source,
+        release.settings.figure_dpi,
     )
     rows = []
     for chart, png, svg in charts:
@@ -193,7 +200,7 @@ def run_figures(
 
 def run_report(
     year: int,
-    config: dict,
+    config: dict | Settings,
     files: ReleaseFiles,
     manifest_in: str,
     data_quality_in: str,
@@ -206,8 +213,9 @@ def run_report(
     from .report import ChartFile, render_report, report_context
     from .summary import render_summary, summary_context, summary_sections
 
-    release = read_release(year, config, files)
-    context = summary_context(release.key_figures, config)
+    settings = Settings.from_config(config)
+    release = read_release(year, settings, files)
+    context = summary_context(release.key_figures, settings)
     atomic_write_text(summary_out, render_summary(context))
     figures_dir = Path(manifest_in).parent
     manifest = read_csv(manifest_in)

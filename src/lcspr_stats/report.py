@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -19,6 +20,9 @@ from .presentation import (
 from .summary import TEMPLATES
 from .table import Table
 from .workbook import numbered_titles
+
+if TYPE_CHECKING:
+    from .settings import Release as ReleaseSettings
 
 
 @dataclass
@@ -76,16 +80,18 @@ def report_context(
     key_figures: dict,
     data_quality: pd.DataFrame,
     reconciliation: pd.DataFrame,
-    release: dict,
+    release: ReleaseSettings,
     workbook_file: str,
 ) -> dict:
     """Everything the report template shows, as plain text and numbers.
 
     Where disclosure control has suppressed any figure, ``suppressed`` holds
     the explanation of ``[c]`` shown at the top of the page (and each table
-    with a ``[c]`` lists it under the table).
+    with a ``[c]`` lists it under the table). ``release`` is the ``release``
+    section of the settings.
     """
-    interval_decimals = int((key_figures.get("uncertainty") or {}).get("interval_decimals", 1))
+    # As the tables stage recorded them with the key figures it made the intervals for.
+    interval_decimals = int(key_figures["uncertainty"]["interval_decimals"])
     shown_tables = []
     suppressed = False
     for table, (sheet, title) in zip(tables, numbered_titles(tables)):
@@ -107,12 +113,12 @@ def report_context(
     suppressed = suppressed or shows_suppressed(key_figures)
     year = key_figures["cohort_year"]
     return {
-        "title": f"{release.get('title', 'LCSPR statistics')}: LCSPRs submitted in {year}",
+        "title": f"{release.title}: LCSPRs submitted in {year}",
         "year": year,
-        "notice": release.get("data_notice", ""),
+        "notice": release.data_notice,
         "suppressed": SYMBOLS[SUPPRESSED] if suppressed else "",
-        "source": release.get("source", ""),
-        "producer": release.get("producer", ""),
+        "source": release.source,
+        "producer": release.producer,
         "summary": summary,
         "charts": [
             {

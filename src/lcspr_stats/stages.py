@@ -19,6 +19,7 @@ from .determinism import atomic_write_text
 from .errors import InputError
 from .join import SourceInfo
 from .safety import neutralise_formulas
+from .settings import Settings
 from .validate import QUALITY_COLUMNS, quality_frame
 
 # tables (and disclosure, which uses it) import scipy.stats, about 0.9 s: they
@@ -53,7 +54,9 @@ def strict_check(quality: pd.DataFrame, strict: bool) -> None:
         raise InputError(strict_message(lines))
 
 
-def run_ingest(source: str, year: int, config: dict, frame_out: str, quality_out: str) -> None:
+def run_ingest(
+    source: str, year: int, config: dict | Settings, frame_out: str, quality_out: str
+) -> None:
     """Read, check and clean one source; write the clean frame and its problems.
 
     Parameters
@@ -62,13 +65,14 @@ def run_ingest(source: str, year: int, config: dict, frame_out: str, quality_out
         ``sin_register``, ``rapid_review_register``, ``reviews`` or ``children``.
     year : int
         Cohort year (fills ``{year}`` in the input path).
-    config : dict
-        Validated config.
+    config : dict or Settings
+        Validated config (or the Settings built from it).
     frame_out, quality_out : str
         Paths of the clean frame (pickle) and the data-quality CSV.
     """
-    frame, quality, info = read_and_clean(config, source, year)
-    strict_check(quality, config.get("strict", False))
+    settings = Settings.from_config(config)
+    frame, quality, info = read_and_clean(settings, source, year)
+    strict_check(quality, settings.strict)
     log.info("%s: %d rows read, %d data problems", source, len(frame), len(quality))
     frame.attrs = {"file": info.file, "sheet": info.sheet}
     Path(frame_out).parent.mkdir(parents=True, exist_ok=True)
@@ -83,7 +87,7 @@ def _load(path: str) -> tuple[pd.DataFrame, SourceInfo]:
 
 def run_derive(
     year: int,
-    config: dict,
+    config: dict | Settings,
     frames_in: dict[str, str],
     quality_in: list[str],
     lcsprs_out: str,
@@ -98,14 +102,15 @@ def run_derive(
     case withheld (:func:`lcspr_stats.confidential.mask_quality`); the full
     report goes to ``quality_unmasked_out``, outside results/.
     """
+    settings = Settings.from_config(config)
     frames, info = {}, {}
     for source in SOURCES:
         frames[source], info[source] = _load(frames_in[source])
-    cohort = link_sources(year, frames, info, config)
-    strict_check(cohort.quality, config.get("strict", False))
+    cohort = link_sources(year, frames, info, settings.config)
+    strict_check(cohort.quality, settings.strict)
     if cohort.lcsprs.empty:
         raise empty_cohort_error(year, info["reviews"])
-    lcsprs = derive_fields(cohort.lcsprs, cohort.children, config)
+    lcsprs = derive_fields(cohort.lcsprs, cohort.children, settings)
     Path(lcsprs_out).parent.mkdir(parents=True, exist_ok=True)
     lcsprs.to_pickle(lcsprs_out)
     cohort.children.to_pickle(children_out)
@@ -115,7 +120,7 @@ def run_derive(
     if quality_unmasked_out:
         write_csv(quality[QUALITY_COLUMNS], quality_unmasked_out)
     identifiers = identifying_values(frames)
-    masked = mask_quality(quality[QUALITY_COLUMNS], config["codebook"], identifiers)
+    masked = mask_quality(quality[QUALITY_COLUMNS], settings.codebook, identifiers)
     write_csv(masked, quality_out)
     reconciliation = add_reconciliation_check(cohort.reconciliation)
     write_csv(reconciliation, reconciliation_out)
@@ -152,7 +157,7 @@ def add_reconciliation_check(recon: pd.DataFrame) -> pd.DataFrame:
 
 def run_tables(
     year: int,
-    config: dict,
+    config: dict | Settings,
     lcsprs_in: str,
     rapid_reviews_in: str,
     tables_dir: str,
@@ -175,12 +180,14 @@ def run_tables(
     from .registry import build_tables
     from .tables import reference_checks
 
+    settings = Settings.from_config(config)
+    # tables and disclosure still take the config mapping (they are being restructured).
+    config = settings.config
     lcsprs = pd.read_pickle(lcsprs_in)
     rapid_reviews = pd.read_pickle(rapid_reviews_in)
-    reference = config["reference"]
-    ages = pd.read_csv(reference["scr_age_bands"])
-    harm = pd.read_csv(reference["scr_death_serious_harm"])
-    periods = pd.read_csv(reference["scr_periods"])
+    ages = pd.read_csv(settings.reference.scr_age_bands)
+    harm = pd.read_csv(settings.reference.scr_death_serious_harm)
+    periods = pd.read_csv(settings.reference.scr_periods)
     tables = build_tables(
         lcsprs,
         rapid_reviews,
@@ -189,7 +196,7 @@ def run_tables(
         periods,
         config,
         year,
-        cfg.rapid_review_years(config, year),
+        settings.rapid_review_years_for(year),
     )
     controlled = apply_disclosure_control(
         tables, key_figures(tables, lcsprs, config, year), config, year
@@ -211,7 +218,7 @@ def run_tables(
             [{"table": t.name, "title": t.title} for t in tables], columns=["table", "title"]
         )
         write_csv(contents, contents_out)
-    checks = reference_checks(ages, config.get("percent_rounding", "half_up"))
+    checks = reference_checks(ages, settings.percent_rounding)
     for row in checks.loc[checks["differs"]].itertuples():
         log.warning(
             "reference %s %s: published %s%% but %s of %s rounds to %s%%",

@@ -11,9 +11,14 @@ A figure suppressed by disclosure control is printed as ``[c]`` (a share as
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from importlib import resources
+from typing import TYPE_CHECKING
 
 from .presentation import SUPPRESSED, SYMBOLS, is_suppressed, shows_suppressed
+
+if TYPE_CHECKING:
+    from .settings import AgeBand, Settings
 
 TEMPLATES = resources.files("lcspr_stats") / "templates"
 
@@ -53,9 +58,9 @@ def over_years(weeks: float) -> str | None:
     return f"over {text}" if years > halves else text
 
 
-def age_group_description(band: dict) -> str:
+def age_group_description(band: AgeBand) -> str:
     """How the text names an age band: "infants aged under 1", "16-17 year-olds"."""
-    low, high = int(band["min"]), int(band["max"])
+    low, high = band.min, band.max
     if high == 0:
         return "infants aged under 1"
     if low == high:
@@ -63,7 +68,7 @@ def age_group_description(band: dict) -> str:
     return f"{low}-{high} year-olds"
 
 
-def largest_age_groups(key_figures: dict, age_bands: list[dict], k: int = 2) -> list[dict]:
+def largest_age_groups(key_figures: dict, age_bands: Sequence[AgeBand], k: int = 2) -> list[dict]:
     """The ``k`` largest age bands of index children (ties keep the band order).
 
     Bands whose count is suppressed (``[c]``) are not ranked: the text then
@@ -74,20 +79,20 @@ def largest_age_groups(key_figures: dict, age_bands: list[dict], k: int = 2) -> 
     bands = [
         b
         for b in age_bands
-        if not is_suppressed(counts.get(b["label"], 0)) and counts.get(b["label"], 0) > 0
+        if not is_suppressed(counts.get(b.label, 0)) and counts.get(b.label, 0) > 0
     ]
-    ranked = sorted(bands, key=lambda b: -counts[b["label"]])[:k]
+    ranked = sorted(bands, key=lambda b: -counts[b.label])[:k]
     out = []
     for band in ranked:
         description = age_group_description(band)
         out.append(
             {
-                "label": band["label"],
+                "label": band.label,
                 "description": description,
                 "sentence_start": description[:1].upper() + description[1:],
-                "n": counts[band["label"]],
-                "pct": percentage(pcts.get(band["label"])),
-                "ci_text": interval((key_figures.get("age_band_pct_ci") or {}).get(band["label"])),
+                "n": counts[band.label],
+                "pct": percentage(pcts.get(band.label)),
+                "ci_text": interval((key_figures.get("age_band_pct_ci") or {}).get(band.label)),
             }
         )
     return out
@@ -124,40 +129,38 @@ def _test(result: dict | None, alpha: float, minimum: float) -> dict | None:
     }
 
 
-def summary_context(key_figures: dict, config: dict) -> dict:
+def summary_context(key_figures: dict, settings: Settings) -> dict:
     """Everything the summary template needs, computed from the key figures.
 
     Parameters
     ----------
     key_figures : dict
         ``key_figures.json`` of the run.
-    config : dict
-        The validated config (age bands, release notice, uncertainty settings).
+    settings : Settings
+        The run's settings (age bands, release notice, uncertainty).
 
     Returns
     -------
     dict
         Template context: the figures, already chosen and formatted.
     """
-    from .uncertainty import settings
-
     kf = key_figures
-    ci = settings(config)
-    alpha = 1 - float(ci["confidence_level"])
+    ci = settings.uncertainty
+    alpha = 1 - ci.confidence_level
     r2l = kf.get("rr_to_lcspr_weeks") or {}
     i2r = kf.get("incident_to_rr_weeks") or {}
     tests = kf.get("goodness_of_fit") or {}
     longest = r2l.get("max")
     context = {
         "year": kf["cohort_year"],
-        "notice": (config.get("release") or {}).get("data_notice", ""),
+        "notice": settings.release.data_notice,
         "n_lcsprs": kf["n_lcsprs"],
         "lcsprs": plural(kf["n_lcsprs"], "LCSPR"),
         "deaths": plural(kf["n_deaths"], "death"),
         "pct_deaths": percentage(kf["pct_deaths"]),
         "harm": plural(kf["n_serious_harm"], "case", "cases") + " of serious harm",
         "pct_serious_harm": percentage(kf["pct_serious_harm"]),
-        "age_groups": largest_age_groups(kf, config["codebook"]["age_bands"]),
+        "age_groups": largest_age_groups(kf, settings.codebook.age_bands),
         # Some age groups suppressed: the largest are of those shown.
         "age_groups_partial": any(
             is_suppressed(v) for v in (kf.get("age_band_counts") or {}).values()
@@ -176,8 +179,8 @@ def summary_context(key_figures: dict, config: dict) -> dict:
             "median": number(i2r.get("median")),
             "ci": interval(kf.get("incident_to_rr_weeks_median_ci"), "weeks"),
         },
-        "expected_weeks": number(kf.get("lcspr_expected_weeks", 26)),
-        "expected_working_days": kf.get("rr_expected_working_days", 15),
+        "expected_weeks": number(kf["lcspr_expected_weeks"]),
+        "expected_working_days": kf["rr_expected_working_days"],
         "n_within_26": kf.get("n_lcspr_within_26_weeks"),
         "pct_within_26": percentage(kf.get("pct_lcspr_within_26_weeks")),
         "n_within_15": kf.get("n_rr_within_15_working_days"),
@@ -186,7 +189,7 @@ def summary_context(key_figures: dict, config: dict) -> dict:
         "n_race_subsample": kf.get("n_race_subsample", 0),
         "subsample_cases": plural(kf.get("n_subsample", 0), "case"),
         "race_subsample_cases": plural(kf.get("n_race_subsample", 0), "case"),
-        "level": f"{100 * float(ci['confidence_level']):g}%",
+        "level": f"{100 * ci.confidence_level:g}%",
         "ci": {
             "deaths": interval(kf.get("pct_deaths_ci")),
             "harm": interval(kf.get("pct_serious_harm_ci")),
@@ -197,8 +200,8 @@ def summary_context(key_figures: dict, config: dict) -> dict:
         "pct_published": percentage(kf.get("pct_published")),
         "bootstrap_resamples": f"{(kf.get('uncertainty') or {}).get('bootstrap_resamples', 0):,}",
         "seed": (kf.get("uncertainty") or {}).get("seed"),
-        "age_test": _test(tests.get("age_band"), alpha, ci["min_expected_count"]),
-        "harm_test": _test(tests.get("death_serious_harm"), alpha, ci["min_expected_count"]),
+        "age_test": _test(tests.get("age_band"), alpha, ci.min_expected_count),
+        "harm_test": _test(tests.get("death_serious_harm"), alpha, ci.min_expected_count),
     }
     # What [c] means, said once wherever the summary shows one.
     context["suppressed"] = SYMBOLS[SUPPRESSED] if shows_suppressed(context) else ""

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import io
 import json
+from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -18,6 +20,10 @@ from .derive import percent
 from .determinism import atomic_write_bytes, atomic_write_text
 from .figures import label_suppressed
 from .presentation import SUPPRESSED, is_suppressed, number_or_none
+from .settings import Settings
+
+if TYPE_CHECKING:
+    from .settings import AgeBand
 
 # Fixed so two runs write the same SVG element ids.
 SVG_HASH_SALT = "lcspr-stats"
@@ -65,8 +71,7 @@ def trends_table(
     scr_ages: pd.DataFrame,
     scr_harm: pd.DataFrame,
     periods: pd.DataFrame,
-    bands: list[dict],
-    rounding: str = "half_up",
+    settings: Settings,
 ) -> pd.DataFrame:
     """The headline figures, one row per measure, one column per period.
 
@@ -82,10 +87,9 @@ def trends_table(
         Each cohort's ``key_figures.json``, in cohort order.
     scr_ages, scr_harm, periods : pandas.DataFrame
         The SCR reference tables (``data/reference/``).
-    bands : list of dict
-        The codebook's age bands (label, min, max).
-    rounding : str
-        Rounding of the cohorts' percentages (``half_up`` or ``half_even``).
+    settings : Settings
+        The run's settings: the codebook's age bands, and ``percent_rounding``
+        (of the cohorts' percentages).
 
     Returns
     -------
@@ -94,7 +98,8 @@ def trends_table(
         (``scr_2005_07`` ..., ``lcspr_2021`` ...); values are ints, floats,
         ``[c]`` or missing.
     """
-    labels = [b["label"] for b in bands]
+    labels = list(settings.codebook.age_band_labels)
+    rounding = settings.percent_rounding
     rows: list[dict] = []
 
     def add(measure: str, category: str, label: str, scr: dict, cohort: list) -> None:
@@ -183,7 +188,7 @@ def _age_share(figures: dict, band: str, rounding: str) -> int | str | None:
     return percent(count, known, rounding)
 
 
-def trends_chart(table: pd.DataFrame, periods: pd.DataFrame, bands: list[dict]):
+def trends_chart(table: pd.DataFrame, periods: pd.DataFrame, bands: Sequence[AgeBand]):
     """The trends chart: deaths share, age profile and median weeks per period.
 
     Parameters
@@ -192,7 +197,7 @@ def trends_chart(table: pd.DataFrame, periods: pd.DataFrame, bands: list[dict]):
         From :func:`trends_table`.
     periods : pandas.DataFrame
         From :func:`periods_frame` (column order and labels).
-    bands : list of dict
+    bands : sequence of AgeBand
         The codebook's age bands.
 
     Returns
@@ -238,15 +243,15 @@ def trends_chart(table: pd.DataFrame, periods: pd.DataFrame, bands: list[dict]):
 
         bottom = [0.0] * len(ids)
         # A period with any band suppressed has no stack: the rest would sit out of place.
-        partial = sorted({i for b in bands for i in hidden("pct_age_band", b["label"])})
+        partial = sorted({i for b in bands for i in hidden("pct_age_band", b.label)})
         label_suppressed(age, partial, fontsize=9)
         suppressed = suppressed or bool(partial)
         for i, band in enumerate(bands):
             shares = [
                 0.0 if v != v or position in partial else v
-                for position, v in enumerate(values("pct_age_band", band["label"]))
+                for position, v in enumerate(values("pct_age_band", band.label))
             ]
-            age.bar(x, shares, bottom=bottom, color=colours[i % len(colours)], label=band["label"])
+            age.bar(x, shares, bottom=bottom, color=colours[i % len(colours)], label=band.label)
             bottom = [b + s for b, s in zip(bottom, shares)]
         age.set_title("Age of index child, %")
         age.set_xticks(x, names, fontsize=9)
@@ -295,22 +300,25 @@ def figure_bytes(fig, fmt: str) -> bytes:
 
 def run_trends(
     key_figures_in: list[str],
-    config: dict,
+    config: dict | Settings,
     table_out: str,
     periods_out: str,
     png_out: str,
     svg_out: str,
 ) -> None:
-    """Read each cohort's key figures and the SCR references; write the trends table and chart."""
+    """Read each cohort's key figures and the SCR references; write the trends table and chart.
+
+    ``config`` is the validated config (or its Settings).
+    """
+    settings = Settings.from_config(config)
     figures = [json.loads(Path(p).read_text(encoding="utf-8")) for p in key_figures_in]
     figures.sort(key=lambda f: int(f["cohort_year"]))
-    reference = config["reference"]
-    scr_ages = pd.read_csv(reference["scr_age_bands"])
-    scr_harm = pd.read_csv(reference["scr_death_serious_harm"])
-    scr_periods = pd.read_csv(reference["scr_periods"])
-    bands = config["codebook"]["age_bands"]
-    rounding = config.get("percent_rounding", "half_up")
-    table = trends_table(figures, scr_ages, scr_harm, scr_periods, bands, rounding)
+    reference = settings.reference
+    scr_ages = pd.read_csv(reference.scr_age_bands)
+    scr_harm = pd.read_csv(reference.scr_death_serious_harm)
+    scr_periods = pd.read_csv(reference.scr_periods)
+    bands = settings.codebook.age_bands
+    table = trends_table(figures, scr_ages, scr_harm, scr_periods, settings)
     periods = periods_frame(scr_periods, figures)
     atomic_write_text(table_out, table.to_csv(index=False, lineterminator="\n"))
     atomic_write_text(periods_out, periods.to_csv(index=False, lineterminator="\n"))

@@ -8,21 +8,26 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-# Defaults mirror workflow/schemas/config.schema.yaml (section ``uncertainty``).
-DEFAULTS = {
-    "confidence_level": 0.95,
-    "interval_decimals": 1,
-    "bootstrap_resamples": 9999,
-    "seed": 2021,
-    "comparison_period": None,
-    "min_expected_count": 5,
-    "monte_carlo_resamples": 99999,
-}
-
 
 def settings(config: dict) -> dict:
-    """The ``uncertainty`` section of a config with every default filled."""
-    return {**DEFAULTS, **(config.get("uncertainty") or {})}
+    """The ``uncertainty`` section of a config, every default filled from the schema.
+
+    For code that still takes the config mapping (:mod:`lcspr_stats.tables`);
+    new code reads ``Settings.uncertainty``.
+    """
+    from .settings import Settings
+
+    return Settings.from_config(config).uncertainty.as_dict()
+
+
+def __getattr__(name: str):
+    # ``DEFAULTS`` is gone: the schema is the one place defaults live. tables.py still
+    # reads it until it takes Settings, so it is answered from the schema, not a copy.
+    if name == "DEFAULTS":
+        from .settings import schema_defaults
+
+        return schema_defaults("uncertainty")
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def wilson_interval(
@@ -49,7 +54,7 @@ def wilson_interval(
     >>> wilson_interval(33, 84)
     (29.5, 50.0)
     """
-    from scipy import stats  # imported on use: the release jobs need only settings()
+    from scipy import stats  # imported on use: the release jobs need no scipy
 
     k, n = int(k), int(n)
     if n <= 0:

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from . import clean
 from .errors import InputError
 from .io import SourceTable, spreadsheet_row
+
+if TYPE_CHECKING:
+    from .settings import Codebook, Settings
 
 QUALITY_COLUMNS = ["file", "sheet", "row", "column", "value", "rule", "action"]
 VALUE_SET_MISSING = "row kept; value set to missing"
@@ -44,25 +48,19 @@ class ColumnSpec:
     high: int | None = None
 
 
-def source_specs(codebook: dict) -> dict[str, list[ColumnSpec]]:
+def source_specs(codebook: Codebook) -> dict[str, list[ColumnSpec]]:
     """The contract's columns for each source, with codes from the codebook."""
-    all_harm = tuple(
-        dict.fromkeys(c for cats in codebook["harm_categories"].values() for c in cats)
-    )
-    sex = tuple(codebook["sex"])
-    ethnicity = tuple(codebook["ethnicity"])
-    themes = [
-        ColumnSpec(name, "yesno", required=False) for name in codebook.get("practice_themes", {})
-    ]
+    all_harm = tuple(dict.fromkeys(c for cats in codebook.harm_categories.values() for c in cats))
+    sex = codebook.sex
+    ethnicity = tuple(codebook.ethnicity)
+    themes = [ColumnSpec(name, "yesno", required=False) for name in codebook.practice_themes]
     return {
         "sin_register": [
             ColumnSpec("sin_id", "id", not_blank=True),
             ColumnSpec("partnership", "text", not_blank=True),
             ColumnSpec("incident_date", "date"),
             ColumnSpec("notification_date", "date", not_blank=True),
-            ColumnSpec(
-                "incident_type", "code", not_blank=True, codes=tuple(codebook["sin_incident_types"])
-            ),
+            ColumnSpec("incident_type", "code", not_blank=True, codes=codebook.sin_incident_types),
             ColumnSpec("child_sex", "code", required=False, codes=sex),
             ColumnSpec("child_age_years", "integer", required=False, low=0, high=17),
             ColumnSpec("child_ethnicity", "ethnicity", required=False, codes=ethnicity),
@@ -71,33 +69,29 @@ def source_specs(codebook: dict) -> dict[str, list[ColumnSpec]]:
             ColumnSpec("rr_id", "id", not_blank=True),
             ColumnSpec("sin_id", "text", not_blank=True),
             ColumnSpec("rr_date", "date", not_blank=True),
-            ColumnSpec(
-                "lcspr_decision", "code", not_blank=True, codes=tuple(codebook["lcspr_decisions"])
-            ),
+            ColumnSpec("lcspr_decision", "code", not_blank=True, codes=codebook.lcspr_decisions),
         ],
         "reviews": [
             ColumnSpec("lcspr_id", "id", not_blank=True),
             ColumnSpec("partnership", "text", not_blank=True),
             ColumnSpec("date_submitted", "date", not_blank=True),
-            ColumnSpec(
-                "review_type", "code", required=False, codes=tuple(codebook["review_types"])
-            ),
+            ColumnSpec("review_type", "code", required=False, codes=codebook.review_types),
             ColumnSpec("n_children", "integer", not_blank=True, low=1, high=10_000),
             ColumnSpec(
                 "incident_type",
                 "code",
                 not_blank=True,
-                codes=tuple(codebook["review_incident_types"]),
+                codes=codebook.review_incident_types,
             ),
             ColumnSpec("harm_category", "code", not_blank=True, codes=all_harm),
             ColumnSpec(
                 "harm_subcategory",
                 "code",
                 required=False,
-                codes=tuple(codebook.get("harm_subcategories", [])),
+                codes=codebook.harm_subcategories,
             ),
-            ColumnSpec("published", "code", not_blank=True, codes=tuple(codebook["publication"])),
-            ColumnSpec("methodology", "code", not_blank=True, codes=tuple(codebook["methodology"])),
+            ColumnSpec("published", "code", not_blank=True, codes=codebook.publication),
+            ColumnSpec("methodology", "code", not_blank=True, codes=codebook.methodology),
             ColumnSpec("in_subsample", "yesno", not_blank=True),
             ColumnSpec("in_race_subsample", "yesno", not_blank=True),
             *themes,
@@ -205,7 +199,7 @@ def check_duplicates(table: SourceTable, frame: pd.DataFrame, id_columns: list[s
         )
 
 
-def _value_schema(specs: list[ColumnSpec], source: str, codebook: dict):
+def _value_schema(specs: list[ColumnSpec], source: str, codebook: Codebook):
     """The pandera schema of value rules for one source (after parsing)."""
     # pandera takes half a second to import: only the ingest jobs need it.
     import pandera.pandas as pa
@@ -235,7 +229,7 @@ def _value_schema(specs: list[ColumnSpec], source: str, codebook: dict):
     if source == "reviews":
         pairs = {
             (incident, category)
-            for incident, categories in codebook["harm_categories"].items()
+            for incident, categories in codebook.harm_categories.items()
             for category in categories
         }
 
@@ -251,7 +245,7 @@ def _value_schema(specs: list[ColumnSpec], source: str, codebook: dict):
             )
             return ~known | fits
 
-        subcategory_of = codebook.get("harm_subcategory_of", "maltreatment-related death")
+        subcategory_of = codebook.harm_subcategory_of
         frame_checks += [
             pa.Check(category_fits, name="harm category not of the incident type"),
             pa.Check(
@@ -281,7 +275,7 @@ def _rule_column(rule: str) -> str | None:
 
 
 def clean_source(
-    table: SourceTable, source: str, codebook: dict, *, dayfirst: bool = True
+    table: SourceTable, source: str, settings: Settings
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Turn one sheet as read into a typed frame and its data-quality rows.
 
@@ -296,10 +290,9 @@ def clean_source(
         The sheet as read by :func:`lcspr_stats.io.read_source`.
     source : str
         One of ``sin_register``, ``rapid_review_register``, ``reviews``, ``children``.
-    codebook : dict
-        The config's codebook.
-    dayfirst : bool
-        How to read ``01/02/2021`` text dates.
+    settings : Settings
+        The run's settings: the codebook, and ``dates_day_first`` (how to read
+        ``01/02/2021`` text dates).
 
     Returns
     -------
@@ -309,6 +302,7 @@ def clean_source(
     quality : pandas.DataFrame
         Data-quality rows (see :data:`QUALITY_COLUMNS`).
     """
+    codebook = settings.codebook
     specs = source_specs(codebook)[source]
     extras = check_columns(table, specs)
     raw = table.frame
@@ -329,7 +323,7 @@ def clean_source(
                 ]
             )
         )
-    synonyms = codebook.get("synonyms", {})
+    synonyms = codebook.synonyms
     out = pd.DataFrame(index=raw.index)
     for spec in specs:
         if spec.name not in raw.columns:
@@ -343,15 +337,15 @@ def clean_source(
         elif spec.kind == "code":
             values = clean.normalise_code(cells, synonyms)
         elif spec.kind == "ethnicity":
-            values = clean.normalise_ethnicity(cells, codebook["ethnicity"])
+            values = clean.normalise_ethnicity(cells, codebook.ethnicity)
         elif spec.kind == "date":
-            values, bad = clean.parse_dates(cells, dayfirst=dayfirst)
+            values, bad = clean.parse_dates(cells, dayfirst=settings.dates_day_first)
             bad_rule = "unparseable date"
         elif spec.kind == "integer":
             values, bad = clean.parse_integers(cells)
             bad_rule = "not a whole number"
         elif spec.kind == "yesno":
-            values, bad = clean.parse_yes_no(cells, codebook["yes_values"], codebook["no_values"])
+            values, bad = clean.parse_yes_no(cells, codebook.yes_values, codebook.no_values)
             bad_rule = "not yes or no"
         else:  # pragma: no cover - specs are fixed above
             raise ValueError(spec.kind)
@@ -373,7 +367,11 @@ def clean_source(
 
 
 def _apply_value_rules(
-    frame: pd.DataFrame, specs: list[ColumnSpec], source: str, table: SourceTable, codebook: dict
+    frame: pd.DataFrame,
+    specs: list[ColumnSpec],
+    source: str,
+    table: SourceTable,
+    codebook: Codebook,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Run the pandera value rules; each failing value is reported and set missing."""
     import pandera.pandas as pa

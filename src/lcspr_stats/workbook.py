@@ -6,6 +6,7 @@ import io
 import math
 import re
 import warnings
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -22,6 +23,9 @@ from .presentation import (
     present,
 )
 from .table import Table
+
+if TYPE_CHECKING:
+    from .settings import Release as ReleaseSettings
 
 CI_NOTE = "confidence_intervals"
 _NUMBERED = re.compile(r"^Table (\d+):")
@@ -122,12 +126,13 @@ def numbered_titles(tables: list[Table]) -> list[tuple[str, str]]:
 
 
 def _interval_note(labels: Labels, key_figures: dict) -> str:
-    settings = key_figures.get("uncertainty", {})
+    # The settings the tables stage made the intervals with, as it recorded them.
+    settings = key_figures["uncertainty"]
     return (
         f"Confidence intervals ({labels.level}) of percentages are Wilson score intervals, "
         "in percent to one decimal place; those of median weeks (Table 3) are percentile "
-        f"bootstrap intervals ({settings.get('bootstrap_resamples', 9999):,} resamples, "
-        f"seed {settings.get('seed', '')}). They show the uncertainty of treating this "
+        f"bootstrap intervals ({settings['bootstrap_resamples']:,} resamples, "
+        f"seed {settings['seed']}). They show the uncertainty of treating this "
         "cohort as one year's sample of the reviews that could have arisen."
     )
 
@@ -202,7 +207,7 @@ def gp_tables(
 def build_workbook(
     tables: list[Table],
     labels: Labels,
-    release: dict,
+    release: ReleaseSettings,
     key_figures: dict,
 ) -> bytes:
     """The workbook's bytes, identical on every run.
@@ -213,9 +218,8 @@ def build_workbook(
         Every table of the run, in report order.
     labels : Labels
         Readable headings and values.
-    release : dict
-        The config's ``release`` section (title, producer, source, contact,
-        data notice).
+    release : lcspr_stats.settings.Release
+        The ``release`` settings (title, producer, source, contact, data notice).
     key_figures : dict
         The run's key figures (cohort year, counts for the cover).
 
@@ -227,7 +231,7 @@ def build_workbook(
     import gptables as gpt
 
     year = key_figures["cohort_year"]
-    source = release.get("source", "")
+    source = release.source
     sheets, frames, notes = gp_tables(tables, labels, source)
     notes.append((CI_NOTE, _interval_note(labels, key_figures)))
     notes_table = pd.DataFrame(notes, columns=["Note reference", "Note text"])
@@ -239,8 +243,8 @@ def build_workbook(
         "report's Chapter 1 and every further breakdown, with confidence intervals and a "
         "comparison with the latest review of Serious Case Reviews.",
     ]
-    if release.get("data_notice"):
-        intro.insert(0, release["data_notice"])
+    if release.data_notice:
+        intro.insert(0, release.data_notice)
     symbols = list(STANDING_SYMBOLS)
     if any(frame.isin([SUPPRESSED]).to_numpy().any() for frame in frames.values()):
         symbols.append(SUPPRESSED)
@@ -259,10 +263,10 @@ def build_workbook(
         f"Produced with lcspr-stats {__version__}.",
     ]
     cover = gpt.Cover(
-        title=f"{release.get('title', 'LCSPR statistics')}: LCSPRs submitted in {year}",
+        title=f"{release.title}: LCSPRs submitted in {year}",
         intro=intro,
         about=about,
-        contact=[release.get("producer", ""), release.get("contact", "")],
+        contact=[release.producer, release.contact],
     )
     buffer = io.BytesIO()
     with warnings.catch_warnings():
@@ -291,8 +295,8 @@ def build_workbook(
             {
                 "title": cover.title,
                 "subject": f"LCSPRs submitted in {year}",
-                "author": release.get("producer", ""),
-                "company": release.get("producer", ""),
+                "author": release.producer,
+                "company": release.producer,
                 "comments": f"Produced with lcspr-stats {__version__}",
                 "created": FIXED_DATETIME,
             }

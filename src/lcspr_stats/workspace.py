@@ -12,6 +12,7 @@ from . import config as cfg
 from .determinism import atomic_write_text
 from .errors import InputError
 from .input_templates import write_templates
+from .settings import Settings
 
 # Files of a workspace, relative to its folder; {year} is the cohort year.
 INPUT_FILES = {
@@ -103,9 +104,12 @@ def render_config(base_text: str, values: dict[str, str], header: str) -> str:
     return "".join(out)
 
 
-def workspace_values(year: int, base: dict) -> dict[str, str]:
-    """The YAML text of each key ``init`` sets in a new cohort's config."""
-    sheet = {source: cfg.input_sheet(base, source) for source in cfg.SOURCES}
+def workspace_values(year: int, base: Settings) -> dict[str, str]:
+    """The YAML text of each key ``init`` sets in a new cohort's config.
+
+    ``base`` is the settings of the config the new one starts from.
+    """
+    sheet = {source: base.inputs.sheet(source) for source in cfg.SOURCES}
     inputs = [
         "inputs:",
         "  # Blank templates written by `lcspr-stats init`: fill them in or paste into",
@@ -126,7 +130,8 @@ def workspace_values(year: int, base: dict) -> dict[str, str]:
             f"    sheet: {sheet[source]}",
         ]
     reference = ["reference:"] + [
-        f"  {key}: {REFERENCE_DIR}/{Path(path).name}" for key, path in base["reference"].items()
+        f"  {key}: {REFERENCE_DIR}/{Path(path).name}"
+        for key, path in base.reference.by_name.items()
     ]
     return {
         "cohorts": f"cohorts: [{int(year)}]",
@@ -213,7 +218,7 @@ def init_workspace(
     """
     directory = Path(directory)
     base_path = Path(base_config) if base_config else default_config_path()
-    base = cfg.load_config(base_path)
+    base = Settings.from_config(cfg.load_config(base_path))
     base_text = base_path.read_text(encoding="utf-8")
     header = (
         f"# lcspr-stats configuration for the {int(year)} cohort, written by\n"
@@ -227,7 +232,7 @@ def init_workspace(
     # The base's reference folders are copied whole (the SCR figures, their
     # README and any other file the config names beside them), and every path
     # into them is pointed at the workspace's reference/ folder.
-    folders = list(dict.fromkeys(str(Path(p).parent) for p in base["reference"].values()))
+    folders = list(dict.fromkeys(str(Path(p).parent) for p in base.reference.files))
     references = []
     for folder in folders:
         if folder not in ("", "."):
@@ -235,10 +240,10 @@ def init_workspace(
         for source in sorted((base_path.parent / folder).glob("*")):
             if source.is_file():
                 references.append((source, directory / REFERENCE_DIR / source.name))
-    config = cfg.check_config(yaml.safe_load(text))
+    settings = Settings.from_config(cfg.check_config(yaml.safe_load(text)))
 
     config_path = directory / "config.yaml"
-    template_paths = sorted({directory / cfg.input_path(config, s, year) for s in cfg.SOURCES})
+    template_paths = sorted({directory / settings.input_path(s, year) for s in cfg.SOURCES})
     targets = [config_path, *template_paths, *(target for _, target in references)]
     existing = [str(p) for p in targets if p.exists()]
     if existing and not force:
@@ -247,12 +252,12 @@ def init_workspace(
             + ", ".join(existing),
             file=existing[0] if len(existing) == 1 else "",
         )
-    for path in base["reference"].values():
+    for path in base.reference.files:
         if not (base_path.parent / path).is_file():
             raise InputError("reference file not found", file=str(base_path.parent / path))
 
     atomic_write_text(config_path, text)
-    written = [config_path, *write_templates(config, year, directory)]
+    written = [config_path, *write_templates(settings, year, directory)]
     for source, target in references:
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(source, target)

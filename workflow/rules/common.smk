@@ -35,9 +35,11 @@ def package_code(*modules):
     """Source files of the package a job runs, to list among its inputs.
 
     Editing one reruns the jobs that use it and only those; Snakemake's own
-    code trigger sees only the thin script.
+    code trigger sees only the thin script. Every stage builds its settings
+    with ``settings`` (from ``config``), so those two are always listed.
     """
-    return [str(PACKAGE_DIR / f"{module}.py") for module in modules]
+    listed = dict.fromkeys([*modules, "settings", "config"])
+    return [str(PACKAGE_DIR / f"{module}.py") for module in listed]
 
 
 def source_path(wildcards):
