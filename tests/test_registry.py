@@ -81,9 +81,11 @@ def _string_literals(path: Path) -> list[tuple[int, str]]:
 def shared_words(config: dict, key_figures: dict) -> set[str]:
     """Words that name a table and also something else: a codebook entry, a
     contract column (``methodology``) or a key figure (``goodness_of_fit``)."""
+    from lcspr_stats.settings import Settings
     from lcspr_stats.validate import source_specs
 
-    columns = {s.name for specs in source_specs(config["codebook"]).values() for s in specs}
+    codebook = Settings.from_config(config).codebook
+    columns = {s.name for specs in source_specs(codebook).values() for s in specs}
     return set(config["codebook"]) | columns | set(key_figures)
 
 

@@ -224,9 +224,9 @@ def count_columns(declaration: dict, codebook: dict) -> dict[str, str]:
 
 def _notes(declaration: dict, codebook: dict) -> list[str]:
     fields = {
-        key: ", ".join(map(str, value)) if isinstance(value, list) else value
+        key: ", ".join(map(str, value)) if isinstance(value, list | tuple) else value
         for key, value in codebook.items()
-        if isinstance(value, list | str | int | float)
+        if isinstance(value, list | tuple | str | int | float)
     }
     notes = [str(note).format(**fields) for note in declaration.get("notes") or []]
     if declaration.get("columns"):
@@ -249,7 +249,7 @@ def declared_spec(declaration: dict):
         return build_breakdown(declaration, ctx)
 
     def shape(grid, table: Table, context: shapes.GridContext):
-        columns = list(count_columns(declaration, context.config["codebook"]).values())
+        columns = list(count_columns(declaration, context.codebook).values())
         if columns:
             return shapes.cross_tabulation(label, columns)(grid, table, context)
         return shapes.categories(label)(grid, table, context)

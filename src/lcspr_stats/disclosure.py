@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from .display import SUPPRESSED
+from .settings import Settings
 from .table import Table
 
 CHECK_COLUMNS = ["output", "row", "column", "suppression", "reason"]
@@ -129,7 +130,9 @@ class DisclosureResult:
 # --- the whole grid ---------------------------------------------------------------
 
 
-def build_grid(tables: list[Table], config: dict, year: int) -> tuple[DisclosureGrid, dict]:
+def build_grid(
+    tables: list[Table], settings: Settings | dict, year: int
+) -> tuple[DisclosureGrid, dict]:
     """Every count of the tables, with their relations within and between tables.
 
     Each table's cells and inner relations come from the shape its registry
@@ -151,10 +154,11 @@ def build_grid(tables: list[Table], config: dict, year: int) -> tuple[Disclosure
     from .disclosure_shapes import GridContext
     from .registry import spec_of
 
+    settings = Settings.from_config(settings)
     grid = DisclosureGrid()
-    context = GridContext(config, year, {}, {t.name: t for t in tables})
+    context = GridContext(settings, year, {}, {t.name: t for t in tables})
     cells = context.cells
-    specs = [(spec_of(table.name, config), table) for table in tables]
+    specs = [(spec_of(table.name, settings), table) for table in tables]
     # Tables whose shape reads other tables' cells (the comparison tests) go last.
     for late in (False, True):
         for spec, table in specs:
@@ -314,7 +318,7 @@ def _describe(cell: Cell) -> str:
 
 
 def apply_disclosure_control(
-    tables: list[Table], figures: dict, config: dict, year: int
+    tables: list[Table], figures: dict, settings: Settings | dict, year: int
 ) -> DisclosureResult:
     """Suppress small counts in the tables and key figures, as config says.
 
@@ -324,8 +328,8 @@ def apply_disclosure_control(
         From :func:`lcspr_stats.tables.build_tables`.
     figures : dict
         From :func:`lcspr_stats.tables.key_figures`.
-    config : dict
-        Validated config; ``disclosure_control`` says whether and how.
+    settings : Settings or dict
+        The run's settings (or a validated config); ``disclosure`` says whether and how.
     year : int
         The cohort year.
 
@@ -335,8 +339,9 @@ def apply_disclosure_control(
         With control off, the tables and figures as given and a check frame
         saying so.
     """
-    settings = config.get("disclosure_control") or {}
-    if not settings.get("enabled", False):
+    settings = Settings.from_config(settings)
+    control = settings.disclosure
+    if not control.enabled:
         check = pd.DataFrame(
             [
                 {
@@ -350,14 +355,13 @@ def apply_disclosure_control(
             columns=CHECK_COLUMNS,
         )
         return DisclosureResult(tables, figures, check, set(), DisclosureGrid())
-    threshold = int(settings.get("threshold", 5))
-    suppress_zeros = bool(settings.get("suppress_zeros", False))
     from .keyfigures import figure_cells
 
-    grid, cells = build_grid(tables, config, year)
-    mapping = figure_cells(grid, cells, figures, config, year)
+    threshold, suppress_zeros = control.threshold, control.suppress_zeros
+    grid, cells = build_grid(tables, settings, year)
+    mapping = figure_cells(grid, cells, figures, settings, year)
     suppressed, reasons = suppress(grid, threshold, suppress_zeros)
-    out_tables, records = _apply_to_tables(tables, config, grid, suppressed, reasons)
+    out_tables, records = _apply_to_tables(tables, settings, grid, suppressed, reasons)
     out_figures, figure_records = _apply_to_figures(figures, grid, mapping, suppressed, reasons)
     check = pd.DataFrame(records + figure_records, columns=CHECK_COLUMNS)
     return DisclosureResult(out_tables, out_figures, check, suppressed, grid)
@@ -365,7 +369,7 @@ def apply_disclosure_control(
 
 def _apply_to_tables(
     tables: list[Table],
-    config: dict,
+    settings: Settings,
     grid: DisclosureGrid,
     suppressed: set[Cell],
     reasons: dict[Cell, tuple[str, str]],
@@ -405,7 +409,7 @@ def _apply_to_tables(
         if table.name not in hits:
             out.append(table)
             continue
-        spec = spec_of(table.name, config)
+        spec = spec_of(table.name, settings)
         frame = table.frame.copy()
         labels = spec.row_label(table.frame)
         done = set()

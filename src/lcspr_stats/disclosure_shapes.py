@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from .disclosure import Cell, DisclosureGrid
+from .settings import Settings
 from .table import Table
 
 Cells = dict[str, dict[str, Cell]]
@@ -27,8 +28,8 @@ class GridContext:
 
     Attributes
     ----------
-    config : dict
-        Validated config.
+    settings : Settings
+        The run's settings.
     year : int
         Cohort year (names the cohort's columns of Tables 4 and 5).
     cells : dict
@@ -37,10 +38,15 @@ class GridContext:
         Every table of the run, by name.
     """
 
-    config: dict
+    settings: Settings
     year: int
     cells: dict[str, Cells] = field(default_factory=dict)
     tables: dict[str, Table] = field(default_factory=dict)
+
+    @property
+    def codebook(self):
+        """The codebook as configured (a read-only mapping)."""
+        return self.settings.codebook.raw
 
 
 def _rows(frame: pd.DataFrame, label: str) -> dict[str, int]:
@@ -118,7 +124,7 @@ def harm_categories(grid: DisclosureGrid, table: Table, context: GridContext) ->
     for row in cells.values():
         if sexes and all(s in row for s in sexes):
             grid.sum_of(row["n"], [row[s] for s in sexes])
-    for group, members in context.config["codebook"].get("serious_harm_groups", {}).items():
+    for group, members in context.codebook["serious_harm_groups"].items():
         row = f"{group} (all)"
         if row in cells:
             for column, cell in cells[row].items():

@@ -16,6 +16,7 @@ from . import uncertainty
 from .derive import percent
 from .disclosure import Cell, DisclosureGrid, _count_like, _get, _walk
 from .disclosure_shapes import TEST_TOTAL_STATISTICS
+from .settings import Settings
 from .table import Table
 
 # The order of the keys in key_figures.json. A key not listed (a table
@@ -62,14 +63,14 @@ KEY_ORDER = [
 ]
 
 
-def _count_columns(spec: reg.TableSpec, config: dict) -> dict[str, str]:
+def _count_columns(spec: reg.TableSpec, settings: Settings) -> dict[str, str]:
     """A declared cross-tabulation's column category -> count column (else empty)."""
     from .breakdowns import count_columns
 
-    return count_columns(spec.declared, config["codebook"]) if spec.declared else {}
+    return count_columns(spec.declared, settings.codebook.raw) if spec.declared else {}
 
 
-def yielded_counts(table: Table, spec: reg.TableSpec, config: dict) -> dict:
+def yielded_counts(table: Table, spec: reg.TableSpec, settings: Settings) -> dict:
     """The counts a table yields as its key figure: ``{row: n}`` (or ``{row: {column: n}}``).
 
     Total rows and groups of categories (``... (all)``) are left out.
@@ -79,7 +80,7 @@ def yielded_counts(table: Table, spec: reg.TableSpec, config: dict) -> dict:
     body = frame.loc[
         ~frame[label].astype(str).isin(["Total"]) & ~frame[label].astype(str).str.endswith("(all)")
     ]
-    columns = _count_columns(spec, config)
+    columns = _count_columns(spec, settings)
     if columns:
         return {
             str(row[label]): {value: int(row[column]) for value, column in columns.items()}
@@ -93,14 +94,20 @@ def _ordered(figures: dict) -> dict:
     return {k: figures[k] for k in known + [k for k in figures if k not in KEY_ORDER]}
 
 
-def key_figures(tables: list[Table], lcsprs: pd.DataFrame, config: dict, year: int) -> dict:
-    """The flat dictionary of headline figures written to ``key_figures.json``."""
-    codebook = config["codebook"]
-    rounding = config.get("percent_rounding", "half_up")
+def key_figures(
+    tables: list[Table], lcsprs: pd.DataFrame, settings: Settings | dict, year: int
+) -> dict:
+    """The flat dictionary of headline figures written to ``key_figures.json``.
+
+    ``settings`` may be a validated config (it is turned into :class:`Settings`).
+    """
+    settings = Settings.from_config(settings)
+    codebook = settings.codebook.raw
+    rounding = settings.percent_rounding
     by_name = {t.name: t.frame for t in tables}
-    specs = {s.name: s for s in reg.table_specs(config)}
+    specs = {s.name: s for s in reg.table_specs(settings)}
     yielded = {
-        specs[t.name].key_figure: yielded_counts(t, specs[t.name], config)
+        specs[t.name].key_figure: yielded_counts(t, specs[t.name], settings)
         for t in tables
         if t.name in specs and specs[t.name].key_figure
     }
@@ -193,7 +200,7 @@ def key_figures(tables: list[Table], lcsprs: pd.DataFrame, config: dict, year: i
         "n_methodology_declared": int(
             (
                 lcsprs["methodology"].notna()
-                & (lcsprs["methodology"] != codebook.get("methodology_not_stated", "not stated"))
+                & (lcsprs["methodology"] != codebook["methodology_not_stated"])
             ).sum()
         ),
         "n_subsample": int(sub.loc[sub["characteristic"] == "all", "n"].iloc[0]),
@@ -204,7 +211,7 @@ def key_figures(tables: list[Table], lcsprs: pd.DataFrame, config: dict, year: i
     if race_counts is not None:
         yielded["race_subsample_background_counts"] = {b: v for b, v in race_counts.items() if v}
     figures.update(yielded)
-    figures.update(uncertainty_figures(by_name, lcsprs, config, year))
+    figures.update(uncertainty_figures(by_name, lcsprs, settings, year))
     return _ordered(figures)
 
 
@@ -215,7 +222,7 @@ def _bounds(lower: object, upper: object) -> dict | None:
 
 
 def uncertainty_figures(
-    by_name: dict[str, pd.DataFrame], lcsprs: pd.DataFrame, config: dict, year: int
+    by_name: dict[str, pd.DataFrame], lcsprs: pd.DataFrame, settings: Settings, year: int
 ) -> dict:
     """Key figures of uncertainty: intervals of the headline percentages and medians, tests.
 
@@ -223,9 +230,9 @@ def uncertainty_figures(
     workbook agree); only ``pct_published_ci`` is computed here, as no table
     holds the published share as one row.
     """
-    ci = uncertainty.settings(config)
-    durations = config.get("durations", {})
-    codebook = config["codebook"]
+    ci = settings.uncertainty.as_dict()
+    durations = settings.durations
+    codebook = settings.codebook.raw
     t1 = by_name[reg.TABLE1].set_index("year_of_incident")
     t2 = by_name[reg.TABLE2]
     t3 = by_name[reg.TABLE3]
@@ -255,8 +262,8 @@ def uncertainty_figures(
             "bootstrap_resamples": ci["bootstrap_resamples"],
             "seed": ci["seed"],
         },
-        "rr_expected_working_days": int(durations.get("rr_within_working_days", 15)),
-        "lcspr_expected_weeks": round(int(durations.get("lcspr_within_days", 182)) / 7, 1),
+        "rr_expected_working_days": int(durations.rr_within_working_days),
+        "lcspr_expected_weeks": round(int(durations.lcspr_within_days) / 7, 1),
         "pct_deaths_ci": _bounds(t5.loc["Death", lower], t5.loc["Death", upper]),
         "pct_serious_harm_ci": _bounds(
             t5.loc["Serious harm", lower], t5.loc["Serious harm", upper]
@@ -309,7 +316,7 @@ def uncertainty_figures(
 
 
 def figure_cells(
-    grid: DisclosureGrid, cells: dict, figures: dict, config: dict, year: int
+    grid: DisclosureGrid, cells: dict, figures: dict, settings: Settings, year: int
 ) -> dict[tuple[str, ...], tuple[str, Cell | tuple[Cell, ...] | None, Cell | None]]:
     """Map each count or percentage in the key figures to the table cell(s) it shows.
 
@@ -317,15 +324,15 @@ def figure_cells(
     sums of table cells (``n_published``) become cells with their relation,
     so the grid knows everything a reader sees.
     """
-    codebook = config["codebook"]
-    specs = reg.table_specs(config)
+    codebook = settings.codebook.raw
+    specs = reg.table_specs(settings)
 
     def cell(name: str, row: str, column: str = "n") -> Cell | None:
         return cells.get(name, {}).get(row, {}).get(column)
 
     t1, t2, t5 = reg.TABLE1, reg.TABLE2, reg.TABLE5
     total = cell(t5, "Total")
-    index_total = _population_total(specs, cells, "index_children", config)
+    index_total = _population_total(specs, cells, "index_children", settings)
     mapping: dict[tuple[str, ...], tuple[str, Cell | tuple[Cell, ...] | None, Cell | None]] = {}
 
     def count(path: tuple[str, ...], target: Cell | None) -> None:
@@ -376,7 +383,7 @@ def figure_cells(
     yields = {s.key_figure: s for s in specs if s.key_figure}
     for figure in sorted(yields, key=_key_position):
         spec = yields[figure]
-        columns = _count_columns(spec, config)
+        columns = _count_columns(spec, settings)
         for key, value in (figures.get(figure) or {}).items():
             if columns and isinstance(value, dict):
                 for column_value, column in columns.items():
@@ -404,18 +411,17 @@ def figure_cells(
     count(("n_race_subsample",), cell(reg.RACE_SUBSAMPLE, "Total"))
 
     # Sums of table cells that no table shows.
-    publication = reg.declared_with(config, "published")
-    methodology = reg.declared_with(config, "methodology")
+    publication = reg.declared_with(settings, "published")
+    methodology = reg.declared_with(settings, "methodology")
     statuses = [
-        cell(publication.name, s) if publication else None
-        for s in codebook.get("published_statuses", [])
+        cell(publication.name, s) if publication else None for s in codebook["published_statuses"]
     ]
     if "n_published" in figures and all(statuses):
         published = grid.figure("n_published", figures["n_published"])
         grid.sum_of(published, [s for s in statuses if s is not None])
         count(("n_published",), published)
         pct(("pct_published",), published, total)
-    not_stated = codebook.get("methodology_not_stated", "not stated")
+    not_stated = codebook["methodology_not_stated"]
     declared = [
         c["n"]
         for row, c in (cells.get(methodology.name, {}) if methodology else {}).items()
@@ -461,13 +467,13 @@ def _key_position(key: str) -> int:
     return KEY_ORDER.index(key) if key in KEY_ORDER else len(KEY_ORDER)
 
 
-def _population_total(specs: list, cells: dict, population: str, config: dict) -> Cell | None:
+def _population_total(specs: list, cells: dict, population: str, settings: Settings) -> Cell | None:
     """The first cell, in report order, that counts a whole population."""
     from .disclosure_shapes import GridContext
 
     for spec in specs:
         if spec.name in cells:
-            for found, cell in spec.totals(cells[spec.name], GridContext(config, 0)):
+            for found, cell in spec.totals(cells[spec.name], GridContext(settings, 0)):
                 if found == population and cell is not None:
                     return cell
     return None

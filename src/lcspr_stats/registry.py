@@ -24,13 +24,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cache, cached_property
 
 import pandas as pd
 
 from . import disclosure_shapes as shapes
 from . import display
 from .errors import InputError
+from .settings import Settings
 from .table import Table
 
 # The report's fixed tables (file stems of results/<year>/tables/*.csv).
@@ -80,8 +81,8 @@ class BuildContext:
         The clean rapid review register.
     reference_ages, reference_harm, periods : pandas.DataFrame
         The SCR reference data.
-    config : dict
-        Validated config.
+    settings : Settings or dict
+        The run's settings (a validated config is turned into them).
     year : int
         The cohort year.
     rr_years : list of int
@@ -95,23 +96,24 @@ class BuildContext:
         reference_ages: pd.DataFrame,
         reference_harm: pd.DataFrame,
         periods: pd.DataFrame,
-        config: dict,
+        settings: Settings | dict,
         year: int,
         rr_years: list[int],
     ) -> None:
-        from . import uncertainty
-
+        settings = Settings.from_config(settings)
         self.lcsprs = lcsprs
         self.rapid_reviews = rapid_reviews
         self.reference_ages = reference_ages
         self.reference_harm = reference_harm
         self.periods = periods
-        self.config = config
+        self.settings = settings
         self.year = year
         self.rr_years = rr_years
-        self.codebook = config["codebook"]
-        self.rounding = config.get("percent_rounding", "half_up")
-        self.ci = uncertainty.settings(config)
+        # Table builders take the codebook as a mapping (as configured) and the
+        # uncertainty settings as the ``ci`` mapping.
+        self.codebook = settings.codebook.raw
+        self.rounding = settings.percent_rounding
+        self.ci = settings.uncertainty.as_dict()
         self.built: dict[str, Table] = {}
         self._groups: dict[str, list[Table]] = {}
 
@@ -297,17 +299,20 @@ def _table5(ctx: BuildContext) -> Table:
 
 
 def _duration_distribution(ctx: BuildContext) -> Table:
-    release = ctx.config.get("release") or {}
+    bins = ctx.settings.release.duration_bin_weeks
     return _build().duration_distribution(
         ctx.lcsprs,
-        release.get("duration_bin_weeks") or {},
-        ctx.config.get("durations", {}).get("weeks", "completed"),
+        {
+            "incident_to_rapid_review": bins.incident_to_rapid_review,
+            "rapid_review_to_lcspr": bins.rapid_review_to_lcspr,
+        },
+        ctx.settings.durations.weeks,
         ctx.rounding,
     )
 
 
 def _subcategory_of(context: shapes.GridContext) -> str:
-    return context.config["codebook"].get("harm_subcategory_of", "maltreatment-related death")
+    return context.codebook["harm_subcategory_of"]
 
 
 # The fixed tables in report order. A config declaration with ``after:`` goes
@@ -338,11 +343,13 @@ FIXED: list[TableSpec] = [
     TableSpec(
         TABLE3,
         "lcsprs",
-        lambda ctx: _build().table3_durations(ctx.lcsprs, ctx.config.get("exclusions", []), ctx.ci),
+        lambda ctx: _build().table3_durations(
+            ctx.lcsprs, [e.as_dict() for e in ctx.settings.exclusions], ctx.ci
+        ),
         shape=shapes.measure_statistics,
         totals=lambda cells, context: [
-            ("timed_incident_to_rapid_review", cells.get("incident_to_rapid_review", {}).get("N")),
-            ("timed_rapid_review_to_lcspr", cells.get("rapid_review_to_lcspr", {}).get("N")),
+            (f"timed_{measure}", cells[measure]["N"] if measure in cells else None)
+            for measure in ("incident_to_rapid_review", "rapid_review_to_lcspr")
         ],
         row_label=_joined("measure", "statistic"),
         redisplay=lambda row, frame: display.SUPPRESSED if display.is_c(row["value"]) else None,
@@ -368,7 +375,7 @@ FIXED: list[TableSpec] = [
     TableSpec(
         TIMELINESS,
         "lcsprs",
-        lambda ctx: _build().timeliness(ctx.lcsprs, ctx.config, ctx.rounding, ctx.ci),
+        lambda ctx: _build().timeliness(ctx.lcsprs, ctx.settings.durations, ctx.rounding, ctx.ci),
         shape=shapes.part_of_whole("measure", "n_within", "n", "pct"),
         totals=_timeliness_totals,
         redisplay=lambda row, frame: display.pct_of(row["pct"], row["n_within"], row["n"]),
@@ -465,7 +472,7 @@ FIXED: list[TableSpec] = [
 ]
 
 
-def table_specs(config: dict) -> list[TableSpec]:
+def table_specs(settings: Settings | dict) -> list[TableSpec]:
     """Every table of a run, in report order: the fixed ones and those the config declares.
 
     A declaration with ``after: <table>`` follows that table (in the order
@@ -473,8 +480,8 @@ def table_specs(config: dict) -> list[TableSpec]:
 
     Parameters
     ----------
-    config : dict
-        Validated config (its ``breakdowns`` section).
+    settings : Settings or dict
+        The run's settings (its ``breakdowns``), or a validated config.
 
     Returns
     -------
@@ -486,11 +493,16 @@ def table_specs(config: dict) -> list[TableSpec]:
         For a declaration with an unknown variable or category, or a name
         already taken.
     """
+    return list(_specs(Settings.from_config(settings)))
+
+
+@cache
+def _specs(settings: Settings) -> tuple[TableSpec, ...]:
     from .breakdowns import check_declaration, declared_spec
 
     specs = list(FIXED)
-    for declaration in config.get("breakdowns") or []:
-        check_declaration(declaration, config["codebook"])
+    for declaration in settings.breakdowns:
+        check_declaration(declaration, settings.codebook.raw)
         spec = declared_spec(declaration)
         names = [s.name for s in specs]
         if spec.name in names:
@@ -499,15 +511,15 @@ def table_specs(config: dict) -> list[TableSpec]:
             )
         after = declaration.get("after")
         specs.insert(names.index(after) + 1 if after in names else len(specs), spec)
-    return specs
+    return tuple(specs)
 
 
-def table_names(config: dict) -> list[str]:
+def table_names(settings: Settings | dict) -> list[str]:
     """The names of every table of a run, in report order (the CSVs the tables rule writes)."""
-    return [spec.name for spec in table_specs(config)]
+    return [spec.name for spec in table_specs(settings)]
 
 
-def spec_of(name: str, config: dict) -> TableSpec:
+def spec_of(name: str, settings: Settings | dict) -> TableSpec:
     """The declaration of one table.
 
     Raises
@@ -515,15 +527,15 @@ def spec_of(name: str, config: dict) -> TableSpec:
     KeyError
         For a table the registry does not declare.
     """
-    for spec in table_specs(config):
+    for spec in table_specs(settings):
         if spec.name == name:
             return spec
     raise KeyError(f"table {name!r} is not declared in the table registry")
 
 
-def declared_with(config: dict, rows: str) -> TableSpec | None:
+def declared_with(settings: Settings | dict, rows: str) -> TableSpec | None:
     """The config-declared one-way breakdown of all LCSPRs by the variable ``rows``, if any."""
-    for spec in table_specs(config):
+    for spec in table_specs(settings):
         d = spec.declared
         if d and d["rows"] == rows and not d.get("columns") and d["population"] == "lcsprs":
             return spec
@@ -536,7 +548,7 @@ def build_tables(
     reference_ages: pd.DataFrame,
     reference_harm: pd.DataFrame,
     periods: pd.DataFrame,
-    config: dict,
+    settings: Settings | dict,
     year: int,
     rr_years: list[int],
 ) -> list[Table]:
@@ -550,18 +562,18 @@ def build_tables(
         The clean rapid review register.
     reference_ages, reference_harm, periods : pandas.DataFrame
         The SCR reference data.
-    config : dict
-        Validated config.
+    settings : Settings or dict
+        The run's settings (a validated config is turned into them).
     year : int
         The cohort year.
     rr_years : list of int
         Years of Table 2.
     """
     ctx = BuildContext(
-        lcsprs, rapid_reviews, reference_ages, reference_harm, periods, config, year, rr_years
+        lcsprs, rapid_reviews, reference_ages, reference_harm, periods, settings, year, rr_years
     )
     tables = []
-    for spec in table_specs(config):
+    for spec in table_specs(ctx.settings):
         table = spec.build(ctx)
         if table is None:
             continue

@@ -464,6 +464,8 @@ class Settings:
     release : Release
     uncertainty : Uncertainty
     disclosure : Disclosure
+    breakdowns : tuple of FrozenMap
+        The tables declared in config (:mod:`lcspr_stats.breakdowns`), as declared.
     config : dict
         The validated config with defaults filled (a private copy; not compared
         or hashed). Only for the manifest, which records it, and for code not
@@ -486,6 +488,7 @@ class Settings:
     release: Release
     uncertainty: Uncertainty
     disclosure: Disclosure
+    breakdowns: tuple[FrozenMap, ...]
     config: dict = field(compare=False, hash=False, repr=False)
 
     @classmethod
@@ -575,6 +578,7 @@ class Settings:
                 threshold=int(sdc["threshold"]),
                 suppress_zeros=bool(sdc["suppress_zeros"]),
             ),
+            breakdowns=tuple(freeze(d) for d in filled["breakdowns"]),
             config=filled,
         )
 

@@ -181,8 +181,6 @@ def run_tables(
     from .tables import reference_checks
 
     settings = Settings.from_config(config)
-    # tables and disclosure still take the config mapping (they are being restructured).
-    config = settings.config
     lcsprs = pd.read_pickle(lcsprs_in)
     rapid_reviews = pd.read_pickle(rapid_reviews_in)
     ages = pd.read_csv(settings.reference.scr_age_bands)
@@ -194,12 +192,12 @@ def run_tables(
         ages,
         harm,
         periods,
-        config,
+        settings,
         year,
         settings.rapid_review_years_for(year),
     )
     controlled = apply_disclosure_control(
-        tables, key_figures(tables, lcsprs, config, year), config, year
+        tables, key_figures(tables, lcsprs, settings, year), settings, year
     )
     tables = controlled.tables
     for table in tables:

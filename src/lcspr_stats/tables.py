@@ -8,11 +8,17 @@ import pandas as pd
 from . import display, uncertainty
 from . import registry as reg
 from .derive import percent
+from .settings import Durations
 from .table import Table
 
 
 def _ci(ci: dict | None) -> dict:
-    return ci if ci is not None else dict(uncertainty.DEFAULTS)
+    """The ``uncertainty`` settings as a mapping (the schema's defaults when none is given)."""
+    if ci is not None:
+        return ci
+    from .settings import schema_defaults
+
+    return schema_defaults("uncertainty")
 
 
 def _insert_interval(
@@ -264,20 +270,21 @@ def table3_durations(lcsprs: pd.DataFrame, exclusions: list[dict], ci: dict | No
     return Table(reg.TABLE3, "Table 3: Time taken to complete reports (weeks)", frame, notes)
 
 
-def timeliness(lcsprs: pd.DataFrame, config: dict, rounding: str, ci: dict | None = None) -> Table:
-    """Shares within the expected times: 15 working days, 26 weeks."""
-    durations = config.get("durations", {})
+def timeliness(
+    lcsprs: pd.DataFrame, durations: Durations, rounding: str, ci: dict | None = None
+) -> Table:
+    """Shares within the expected times: 15 working days, 26 weeks (as ``durations`` says)."""
     rows = []
     for measure, column, expectation in (
         (
             "rapid review within working days of incident",
             "rr_within_working_days",
-            f"{durations.get('rr_within_working_days', 15)} working days",
+            f"{durations.rr_within_working_days} working days",
         ),
         (
             "LCSPR within days of rapid review",
             "lcspr_within_26_weeks",
-            f"{durations.get('lcspr_within_days', 182)} days (26 weeks)",
+            f"{durations.lcspr_within_days} days (26 weeks)",
         ),
     ):
         values = lcsprs[column].dropna().astype(bool)
@@ -639,7 +646,7 @@ def harm_tables(
 ) -> list[Table]:
     """Harm categories within deaths and within serious harm, with sex splits."""
     tables = []
-    subcategory_of = codebook.get("harm_subcategory_of", "maltreatment-related death")
+    subcategory_of = codebook["harm_subcategory_of"]
     for incident, name in (
         ("death", reg.DEATH_CATEGORIES),
         ("serious harm", reg.SERIOUS_HARM_CATEGORIES),
@@ -665,7 +672,7 @@ def harm_tables(
         table.frame = _sex_columns(table.frame, subset, "harm_category", categories)
         if incident == "serious harm":
             group_rows = []
-            for group, members in codebook.get("serious_harm_groups", {}).items():
+            for group, members in codebook["serious_harm_groups"].items():
                 in_group = subset["harm_category"].isin(members)
                 n = int(in_group.sum())
                 group_rows.append(
@@ -685,7 +692,7 @@ def harm_tables(
                 table.frame = pd.concat([table.frame, groups], ignore_index=True)
         tables.append(table)
     maltreatment = lcsprs.loc[lcsprs["harm_category"] == subcategory_of]
-    subcategories = list(codebook.get("harm_subcategories", []))
+    subcategories = list(codebook["harm_subcategories"])
     tables.append(
         _breakdown(
             reg.MALTREATMENT_SUBCATEGORIES,
@@ -704,7 +711,7 @@ def harm_tables(
 def subsample_table(lcsprs: pd.DataFrame, codebook: dict) -> Table:
     """Profile of the purposive in-depth sub-sample."""
     sub = lcsprs.loc[lcsprs["in_subsample"].fillna(False).astype(bool)]
-    split = codebook.get("subsample_age_split", 10)
+    split = codebook["subsample_age_split"]
     rows = [{"characteristic": "all", "value": "LCSPRs", "n": len(sub)}]
     for incident in codebook["review_incident_types"]:
         rows.append(
@@ -732,8 +739,8 @@ def subsample_table(lcsprs: pd.DataFrame, codebook: dict) -> Table:
         for category in categories:
             n = int(((sub["incident_type"] == incident) & (sub["harm_category"] == category)).sum())
             rows.append({"characteristic": f"{incident}: harm_category", "value": category, "n": n})
-    subcategory_of = codebook.get("harm_subcategory_of", "maltreatment-related death")
-    for subcategory in codebook.get("harm_subcategories", []):
+    subcategory_of = codebook["harm_subcategory_of"]
+    for subcategory in codebook["harm_subcategories"]:
         n = int(
             (
                 (sub["harm_category"] == subcategory_of) & (sub["harm_subcategory"] == subcategory)
@@ -764,7 +771,7 @@ def race_subsample_table(lcsprs: pd.DataFrame, codebook: dict) -> Table:
     background = background.fillna("No index child")
     categories = (
         ["Black and other minoritised"]
-        + [g for g in codebook["ethnic_groups"] if g not in codebook.get("minoritised_groups", [])]
+        + [g for g in codebook["ethnic_groups"] if g not in codebook["minoritised_groups"]]
         + ["No index child"]
     )
     counts = background.value_counts()
@@ -790,7 +797,7 @@ def practice_themes_table(
 ) -> Table:
     """How many LCSPRs addressed each of the Panel's six practice themes."""
     rows = []
-    for column, label in codebook.get("practice_themes", {}).items():
+    for column, label in codebook["practice_themes"].items():
         values = lcsprs[column].dropna().astype(bool) if column in lcsprs else pd.Series(dtype=bool)
         k, n = int(values.sum()), int(values.size)
         rows.append(

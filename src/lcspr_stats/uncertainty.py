@@ -9,27 +9,6 @@ import numpy as np
 import pandas as pd
 
 
-def settings(config: dict) -> dict:
-    """The ``uncertainty`` section of a config, every default filled from the schema.
-
-    For code that still takes the config mapping (:mod:`lcspr_stats.tables`);
-    new code reads ``Settings.uncertainty``.
-    """
-    from .settings import Settings
-
-    return Settings.from_config(config).uncertainty.as_dict()
-
-
-def __getattr__(name: str):
-    # ``DEFAULTS`` is gone: the schema is the one place defaults live. tables.py still
-    # reads it until it takes Settings, so it is answered from the schema, not a copy.
-    if name == "DEFAULTS":
-        from .settings import schema_defaults
-
-        return schema_defaults("uncertainty")
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
 def wilson_interval(
     k: int, n: int, level: float = 0.95, decimals: int = 1
 ) -> tuple[float, float] | tuple[None, None]:
