@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 from pathlib import Path
@@ -24,20 +25,35 @@ REFERENCE_DIR = "reference"
 TOP_LEVEL_KEY = re.compile(r"^([A-Za-z_][\w-]*):")
 
 
+# Names the project folder when the package is installed on its own (``pip install .``).
+PROJECT_VARIABLE = "LCSPR_STATS_PROJECT"
+
+
 def project_root() -> Path:
     """The lcspr-stats project folder: the one holding the Snakefile and workflow/.
+
+    The folder named by ``LCSPR_STATS_PROJECT`` if set, else the project the
+    package sits in (an editable install, ``pip install -e .``). A plain
+    ``pip install .`` copies only the package, so it needs the variable.
 
     Raises
     ------
     InputError
-        If the package is not inside its project (a plain ``pip install``).
+        If that folder holds no workflow.
     """
-    root = Path(__file__).resolve().parents[2]
+    named = os.environ.get(PROJECT_VARIABLE)
+    # The source tree: src/lcspr_stats/ is two levels below the project folder.
+    root = Path(named) if named else Path(__file__).resolve().parents[2]
     if (root / "Snakefile").is_file() and (root / "workflow" / "rules").is_dir():
         return root
+    if named:
+        raise InputError(
+            f"{PROJECT_VARIABLE} names no lcspr-stats project (Snakefile, workflow/)", file=named
+        )
     raise InputError(
         f"cannot find the lcspr-stats workflow (Snakefile) above {Path(__file__).parent}; "
-        "install the package from its project folder with `pip install -e .`"
+        f"set {PROJECT_VARIABLE} to the lcspr-stats folder, or install the package from "
+        "it with `pip install -e .`"
     )
 
 
@@ -218,7 +234,7 @@ def init_workspace(
     header = (
         f"# lcspr-stats configuration for the {int(year)} cohort, written by\n"
         f"# `lcspr-stats init` from {base_path.name}. Every key is checked against\n"
-        "# workflow/schemas/config.schema.yaml before anything runs.\n"
+        "# the lcspr_stats config schema before anything runs.\n"
         "# Relative paths resolve against this file's folder: run it with\n"
         "#   lcspr-stats validate --config THIS_FILE\n"
         "#   lcspr-stats run --config THIS_FILE\n"
