@@ -9,6 +9,7 @@ from typing import Any
 import yaml
 
 from .errors import InputError
+from .sources import SOURCES  # noqa: F401 - the source names, declared in sources.py
 
 # The schema ships inside the package (package data), so a plain ``pip install .``
 # finds it as well as an editable one. SCHEMA_PATH is the same file as a path, for
@@ -17,7 +18,6 @@ SCHEMA_NAME = "lcspr_stats/schemas/config.schema.yaml"
 SCHEMA = resources.files("lcspr_stats").joinpath("schemas", "config.schema.yaml")
 SCHEMA_PATH = Path(str(SCHEMA))
 
-SOURCES = ("sin_register", "rapid_review_register", "reviews", "children")
 # Where a run writes, and the folder each goes in under a base folder.
 OUTPUT_DIRS = {"results_dir": "results", "processed_dir": "processed", "logs_dir": "logs"}
 

@@ -17,6 +17,7 @@ import pandas as pd
 import yaml
 
 from .io import write_xlsx
+from .sources import default_files
 
 SIN_COLUMNS = [
     "sin_id",
@@ -62,11 +63,11 @@ CHILD_COLUMNS = [
     "ethnicity",
 ]
 
-# Output file -> {sheet name: frame key}.
+# Output file -> {sheet name: frame key}: the sources' default workbooks and
+# sheets, each frame of the cohort keyed by the sheet it is written to.
 FILES = {
-    "sin_register.xlsx": {"sins": "sins"},
-    "rapid_review_register.xlsx": {"rapid_reviews": "rapid_reviews"},
-    "lcspr_coding_schedule.xlsx": {"reviews": "reviews", "children": "children"},
+    file: {source.sheet: source.sheet for source in sheets}
+    for file, sheets in default_files().items()
 }
 
 # Targets that give only some of the figure's keys (other years, other groups).

@@ -13,14 +13,10 @@ from . import config as cfg
 from .determinism import atomic_write_text
 from .errors import InputError
 from .input_templates import write_templates
+from .sources import SOURCE_TABLE
 
 # Files of a workspace, relative to its folder; {year} is the cohort year.
-INPUT_FILES = {
-    "sin_register": "inputs/{year}/sin_register.xlsx",
-    "rapid_review_register": "inputs/{year}/rapid_review_register.xlsx",
-    "reviews": "inputs/{year}/lcspr_coding_schedule.xlsx",
-    "children": "inputs/{year}/lcspr_coding_schedule.xlsx",
-}
+INPUT_FILES = {source.name: f"inputs/{{year}}/{source.file}" for source in SOURCE_TABLE}
 REFERENCE_DIR = "reference"
 TOP_LEVEL_KEY = re.compile(r"^([A-Za-z_][\w-]*):")
 
@@ -128,18 +124,12 @@ def workspace_values(year: int, base: dict) -> dict[str, str]:
         "  # them. Put an earlier cohort's files in inputs/<year>/ and add its year to",
         "  # cohorts to compare the years (results/trends/).",
     ]
-    described = {
-        "sin_register": "National register of serious incident notifications: one row per child.",
-        "rapid_review_register": "National register of rapid reviews: one row per rapid review.",
-        "reviews": "The research team's coding schedule, one row per LCSPR.",
-        "children": "The same schedule's child sheet, one row per child named in an LCSPR.",
-    }
-    for source in cfg.SOURCES:
+    for source in SOURCE_TABLE:
         inputs += [
-            f"  # {described[source]}",
-            f"  {source}:",
-            f"    path: {INPUT_FILES[source]}",
-            f"    sheet: {sheet[source]}",
+            f"  # {source.description}",
+            f"  {source.name}:",
+            f"    path: {INPUT_FILES[source.name]}",
+            f"    sheet: {sheet[source.name]}",
         ]
     reference = ["reference:"] + [
         f"  {key}: {REFERENCE_DIR}/{Path(path).name}" for key, path in base["reference"].items()

@@ -2,8 +2,8 @@
 from pathlib import Path
 
 import lcspr_stats
+from lcspr_stats.sources import SOURCES
 
-SOURCES = ["sin_register", "rapid_review_register", "reviews", "children"]
 PROCESSED = config["processed_dir"]
 RESULTS = config["results_dir"]
 LOGS = config["logs_dir"]
