@@ -41,7 +41,7 @@ format: $(STAMP)
 	$(BIN)/snakefmt Snakefile workflow/rules
 
 synth: $(STAMP)
-	$(BIN)/python -m lcspr_stats.synth --profile 2021 --seed 2021 --out data/raw/synthetic_2021
+	$(BIN)/lcspr-stats synth --profile 2021 --seed 2021 data/raw/synthetic_2021 --force
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks.run

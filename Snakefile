@@ -2,13 +2,15 @@
 # Stages live in workflow/rules/; all logic lives in src/lcspr_stats/.
 from snakemake.utils import min_version, validate
 
+from lcspr_stats.config import SCHEMA_PATH
+
 min_version("9.0")
 
 
 configfile: "config.yaml"
 
 
-validate(config, "workflow/schemas/config.schema.yaml")
+validate(config, str(SCHEMA_PATH))
 
 
 include: "workflow/rules/common.smk"

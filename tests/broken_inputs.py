@@ -317,7 +317,7 @@ def two_headers(folder: Path) -> dict:
 SINS = "{dir}/sin_register.xlsx"
 RRS = "{dir}/rapid_review_register.xlsx"
 SCHEDULE = "{dir}/lcspr_coding_schedule.xlsx"
-CONFIG_ERROR = "file 'config': config does not match workflow/schemas/config.schema.yaml:\n  "
+CONFIG_ERROR = "file 'config': config does not match lcspr_stats/schemas/config.schema.yaml:\n  "
 EXPECTED_SINS = (
     "expected the columns: sin_id, partnership, incident_date, notification_date, incident_type "
     "(names match ignoring case and spaces)"

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from lcspr_stats import synth
+from lcspr_stats import cli, synth
 
 REPO = Path(__file__).resolve().parents[1]
 COMMITTED = REPO / "data" / "raw" / "synthetic_2021"
@@ -45,14 +45,15 @@ def test_regenerated_files_are_byte_identical_to_committed(frames, tmp_path):
     assert sorted(p.name for p in written) == sorted(synth.FILES)
     for path in written:
         committed = COMMITTED / path.name
-        assert committed.exists(), f"{committed} is missing: run python -m lcspr_stats.synth"
+        assert committed.exists(), f"{committed} is missing: run make synth"
         assert path.read_bytes() == committed.read_bytes(), (
-            f"{path.name} differs from the committed file: run python -m lcspr_stats.synth"
+            f"{path.name} differs from the committed file: run make synth"
         )
 
 
 def test_command_line_writes_the_same_files(tmp_path):
-    assert synth.main(["--profile", "2021", "--seed", "2021", "--out", str(tmp_path)]) == 0
+    # As `make synth` runs it (into a fresh folder, so without --force).
+    assert cli.main(["synth", "--profile", "2021", "--seed", "2021", str(tmp_path)]) == 0
     for name in synth.FILES:
         assert (tmp_path / name).read_bytes() == (COMMITTED / name).read_bytes()
 

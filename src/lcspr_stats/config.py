@@ -2,24 +2,42 @@
 
 from __future__ import annotations
 
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from .errors import InputError
+from .sources import SOURCES  # noqa: F401 - the source names, declared in sources.py
 
-SCHEMA_PATH = Path(__file__).resolve().parents[2] / "workflow" / "schemas" / "config.schema.yaml"
+# The schema ships inside the package (package data), so a plain ``pip install .``
+# finds it as well as an editable one. SCHEMA_PATH is the same file as a path, for
+# Snakemake's validate() in the Snakefile: one schema for the CLI and the workflow.
+SCHEMA_NAME = "lcspr_stats/schemas/config.schema.yaml"
+SCHEMA = resources.files("lcspr_stats").joinpath("schemas", "config.schema.yaml")
+SCHEMA_PATH = Path(str(SCHEMA))
 
-SOURCES = ("sin_register", "rapid_review_register", "reviews", "children")
 # Where a run writes, and the folder each goes in under a base folder.
 OUTPUT_DIRS = {"results_dir": "results", "processed_dir": "processed", "logs_dir": "logs"}
 
 
 def load_schema(path: str | Path | None = None) -> dict:
-    """Return the config JSON schema (draft 2020-12) as a dict."""
-    with open(path or SCHEMA_PATH, encoding="utf-8") as handle:
-        return yaml.safe_load(handle)
+    """The config JSON schema (draft 2020-12) as a dict.
+
+    Parameters
+    ----------
+    path : str or Path, optional
+        A schema file to read instead of the packaged one (:data:`SCHEMA`).
+
+    Returns
+    -------
+    dict
+        The parsed schema.
+    """
+    if path is not None:
+        return yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    return yaml.safe_load(SCHEMA.read_text(encoding="utf-8"))
 
 
 def check_config(config: dict, schema: dict | None = None, *, file: str = "config") -> dict:
@@ -30,7 +48,7 @@ def check_config(config: dict, schema: dict | None = None, *, file: str = "confi
     config : dict
         The parsed config.yaml.
     schema : dict, optional
-        The schema; defaults to workflow/schemas/config.schema.yaml.
+        The schema; defaults to the packaged one (:func:`load_schema`).
     file : str
         How the message names the config (its path, when read from a file).
 
@@ -56,7 +74,7 @@ def check_config(config: dict, schema: dict | None = None, *, file: str = "confi
             key = ".".join(str(p) for p in error.absolute_path) or "(top level)"
             lines.append(f"  {key}: {error.message}")
         raise InputError(
-            "config does not match workflow/schemas/config.schema.yaml:\n" + "\n".join(lines),
+            f"config does not match {SCHEMA_NAME}:\n" + "\n".join(lines),
             file=file,
         )
     _fill_defaults(config, schema)

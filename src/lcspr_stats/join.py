@@ -75,15 +75,30 @@ def _problems(
     )
 
 
-def _recon(info: SourceInfo, source: str, status: str, reason: str, rows: int) -> dict:
-    return {
-        "source": source,
-        "file": info.file,
-        "sheet": info.sheet,
-        "status": status,
-        "reason": reason,
-        "rows": int(rows),
-    }
+def _quality(problems: list[pd.DataFrame]) -> pd.DataFrame:
+    """The data-quality rows of ``problems`` in order, in one frame (empty if none)."""
+    found = [p for p in problems if len(p)]
+    return pd.concat(found, ignore_index=True) if found else quality_frame()
+
+
+def _reconcile(
+    info: dict[str, SourceInfo], source: str, counts: list[tuple[str, str, int]]
+) -> pd.DataFrame:
+    """Reconciliation rows of one source: ``(status, reason, rows)`` each."""
+    where = info[source]
+    return pd.DataFrame(
+        [
+            {
+                "source": source,
+                "file": where.file,
+                "sheet": where.sheet,
+                "status": status,
+                "reason": reason,
+                "rows": int(rows),
+            }
+            for status, reason, rows in counts
+        ]
+    )
 
 
 def _lookup(keys: pd.Series, values: pd.Series) -> pd.Series:
@@ -96,68 +111,106 @@ def _lookup(keys: pd.Series, values: pd.Series) -> pd.Series:
     return keys.map(values)
 
 
-def link_cohort(
-    year: int,
-    reviews: pd.DataFrame,
-    children: pd.DataFrame,
-    sins: pd.DataFrame,
-    rapid_reviews: pd.DataFrame,
-    info: dict[str, SourceInfo],
-    rapid_review_years: list[int],
-) -> CohortFrames:
-    """Link one cohort's LCSPRs to index children, SINs and rapid reviews.
+# --- the steps of link_cohort, in the order it takes them ---------------------------------
 
-    Sex, age and ethnicity come from the coding schedule's children sheet,
-    and from the child's SIN where the schedule leaves them blank (flagged
-    ``*_from_sin``). A link to an id that does not exist is reported and set
-    missing; the row stays.
+
+def select_cohort(
+    reviews: pd.DataFrame, year: int, info: dict[str, SourceInfo]
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The cohort's LCSPRs: those submitted in the calendar year ``year``.
 
     Parameters
     ----------
+    reviews : pandas.DataFrame
+        The clean coding schedule, one row per LCSPR.
     year : int
-        The cohort: calendar year of ``date_submitted``.
-    reviews, children, sins, rapid_reviews : pandas.DataFrame
-        Clean frames from :func:`lcspr_stats.validate.clean_source`.
+        The cohort year.
     info : dict
-        :class:`SourceInfo` per source name, for the reports.
-    rapid_review_years : list of int
-        Years of Table 2, so the reconciliation can say which rapid reviews
-        it uses.
+        :class:`SourceInfo` per source name.
 
     Returns
     -------
-    CohortFrames
+    cohort : pandas.DataFrame
+        The cohort's rows (a copy).
+    reconciliation : pandas.DataFrame
+        The reviews' rows read, used and excluded (other year; no date).
     """
-    problems: list[pd.DataFrame] = []
-    recon: list[dict] = []
-
-    # --- reviews: the cohort is the calendar year of submission -------------
-    submitted_year = reviews["date_submitted"].dt.year
-    in_cohort = submitted_year == year
+    in_cohort = reviews["date_submitted"].dt.year == year
     no_date = reviews["date_submitted"].isna()
     cohort = reviews.loc[in_cohort].copy()
-    recon += [
-        _recon(info["reviews"], "reviews", "read", "", len(reviews)),
-        _recon(info["reviews"], "reviews", "used", f"submitted in {year}", len(cohort)),
-        _recon(
-            info["reviews"],
-            "reviews",
-            "excluded",
-            "other cohort (submitted in another year)",
-            (~in_cohort & ~no_date).sum(),
-        ),
-        _recon(
-            info["reviews"],
-            "reviews",
-            "excluded",
-            "date_submitted missing or unreadable",
-            no_date.sum(),
-        ),
-    ]
+    reconciliation = _reconcile(
+        info,
+        "reviews",
+        [
+            ("read", "", len(reviews)),
+            ("used", f"submitted in {year}", len(cohort)),
+            ("excluded", "other cohort (submitted in another year)", (~in_cohort & ~no_date).sum()),
+            ("excluded", "date_submitted missing or unreadable", no_date.sum()),
+        ],
+    )
+    return cohort, reconciliation
 
-    # --- children ---------------------------------------------------------
-    known_lcspr = member(children["lcspr_id"], reviews["lcspr_id"])
-    orphan = children.loc[children["lcspr_id"].notna() & ~known_lcspr]
+
+def child_scope(
+    children: pd.DataFrame, reviews: pd.DataFrame, cohort: pd.DataFrame
+) -> pd.DataFrame:
+    """Which LCSPR each child row belongs to: known, in the cohort, undated.
+
+    Parameters
+    ----------
+    children : pandas.DataFrame
+        The clean children sheet.
+    reviews : pandas.DataFrame
+        Every LCSPR of the coding schedule.
+    cohort : pandas.DataFrame
+        The cohort's LCSPRs (:func:`select_cohort`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed as ``children``, three boolean columns: ``known`` (its
+        ``lcspr_id`` is an LCSPR of the schedule), ``in_cohort`` (a cohort
+        LCSPR) and ``undated`` (an LCSPR whose ``date_submitted`` is missing).
+    """
+    no_date = reviews["date_submitted"].isna()
+    return pd.DataFrame(
+        {
+            "known": member(children["lcspr_id"], reviews["lcspr_id"]),
+            "in_cohort": member(children["lcspr_id"], cohort["lcspr_id"]),
+            "undated": member(children["lcspr_id"], reviews.loc[no_date, "lcspr_id"]),
+        },
+        index=children.index,
+    )
+
+
+def link_children_to_reviews(
+    children: pd.DataFrame, scope: pd.DataFrame, year: int, info: dict[str, SourceInfo]
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """The cohort's children; a child linking to no LCSPR is reported.
+
+    Parameters
+    ----------
+    children : pandas.DataFrame
+        The clean children sheet.
+    scope : pandas.DataFrame
+        From :func:`child_scope`.
+    year : int
+        The cohort year (for the reconciliation's wording).
+    info : dict
+        :class:`SourceInfo` per source name.
+
+    Returns
+    -------
+    kids : pandas.DataFrame
+        The children of cohort LCSPRs (a copy).
+    quality : pandas.DataFrame
+        A row per child whose ``lcspr_id`` is no LCSPR of the schedule.
+    reconciliation : pandas.DataFrame
+        The children's rows read, used and excluded, with reasons.
+    """
+    known, in_cohort, undated = scope["known"], scope["in_cohort"], scope["undated"]
+    problems = []
+    orphan = children.loc[children["lcspr_id"].notna() & ~known]
     if len(orphan):
         problems.append(
             _problems(
@@ -168,36 +221,51 @@ def link_cohort(
                 "row kept; not used",
             )
         )
-    child_in_cohort = member(children["lcspr_id"], cohort["lcspr_id"])
-    child_undated = member(children["lcspr_id"], reviews.loc[no_date, "lcspr_id"])
-    kids = children.loc[child_in_cohort].copy()
-    recon += [
-        _recon(info["children"], "children", "read", "", len(children)),
-        _recon(info["children"], "children", "used", f"child of a {year} LCSPR", len(kids)),
-        _recon(
-            info["children"],
-            "children",
-            "excluded",
-            "other cohort (child of an LCSPR submitted in another year)",
-            (known_lcspr & ~child_in_cohort & ~child_undated).sum(),
-        ),
-        _recon(
-            info["children"],
-            "children",
-            "excluded",
-            "child of an LCSPR whose date_submitted is missing or unreadable",
-            child_undated.sum(),
-        ),
-        _recon(
-            info["children"],
-            "children",
-            "excluded",
-            "lcspr_id missing or links to no LCSPR",
-            (~known_lcspr).sum(),
-        ),
-    ]
+    kids = children.loc[in_cohort].copy()
+    reconciliation = _reconcile(
+        info,
+        "children",
+        [
+            ("read", "", len(children)),
+            ("used", f"child of a {year} LCSPR", len(kids)),
+            (
+                "excluded",
+                "other cohort (child of an LCSPR submitted in another year)",
+                (known & ~in_cohort & ~undated).sum(),
+            ),
+            (
+                "excluded",
+                "child of an LCSPR whose date_submitted is missing or unreadable",
+                undated.sum(),
+            ),
+            ("excluded", "lcspr_id missing or links to no LCSPR", (~known).sum()),
+        ],
+    )
+    return kids, _quality(problems), reconciliation
 
-    # Links from children to the SIN register.
+
+def link_children_to_sins(
+    kids: pd.DataFrame, sins: pd.DataFrame, info: dict[str, SourceInfo]
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Children's links to the SIN register: a link to no SIN is reported and set missing.
+
+    Parameters
+    ----------
+    kids : pandas.DataFrame
+        The cohort's children (changed in place and returned).
+    sins : pandas.DataFrame
+        The clean SIN register.
+    info : dict
+        :class:`SourceInfo` per source name.
+
+    Returns
+    -------
+    kids : pandas.DataFrame
+        With ``sin_id`` missing where it named no SIN.
+    quality : pandas.DataFrame
+        A row per such link.
+    """
+    problems = []
     dangling = kids["sin_id"].notna() & ~member(kids["sin_id"], sins["sin_id"])
     if dangling.any():
         problems.append(
@@ -206,11 +274,45 @@ def link_cohort(
             )
         )
         kids.loc[dangling, "sin_id"] = pd.NA
+    return kids, _quality(problems)
 
-    # Resolve sex, age and ethnicity from the SIN where the schedule is blank.
-    sin_attrs = sins.set_index("sin_id")[
+
+def sin_attributes(sins: pd.DataFrame) -> pd.DataFrame:
+    """The SIN columns a child or LCSPR takes, indexed by ``sin_id``.
+
+    Parameters
+    ----------
+    sins : pandas.DataFrame
+        The clean SIN register.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``incident_date``, ``child_sex``, ``child_age_years`` and
+        ``child_ethnicity`` by ``sin_id``.
+    """
+    return sins.set_index("sin_id")[
         ["incident_date", "child_sex", "child_age_years", "child_ethnicity"]
     ]
+
+
+def fill_from_sin(kids: pd.DataFrame, sin_attrs: pd.DataFrame) -> pd.DataFrame:
+    """Sex, age and ethnicity from the child's SIN where the schedule leaves them blank.
+
+    Parameters
+    ----------
+    kids : pandas.DataFrame
+        The cohort's children, links checked (:func:`link_children_to_sins`);
+        changed in place and returned.
+    sin_attrs : pandas.DataFrame
+        From :func:`sin_attributes`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``kids`` with the blanks filled and ``sex_from_sin``,
+        ``age_from_sin`` and ``ethnicity_from_sin`` saying which were.
+    """
     linked = (
         kids["sin_id"].map(sin_attrs["child_sex"]),
         kids["sin_id"].map(sin_attrs["child_age_years"]),
@@ -224,8 +326,29 @@ def link_cohort(
         take = kids[column].isna() & from_sin.notna()
         kids[flag] = take
         kids[column] = kids[column].where(~take, from_sin.astype(kids[column].dtype))
+    return kids
 
-    # Index child: at most one per LCSPR.
+
+def pick_index_children(
+    kids: pd.DataFrame, info: dict[str, SourceInfo]
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Each LCSPR's index child: at most one; an LCSPR naming several has none.
+
+    Parameters
+    ----------
+    kids : pandas.DataFrame
+        The cohort's children.
+    info : dict
+        :class:`SourceInfo` per source name.
+
+    Returns
+    -------
+    index_rows : pandas.DataFrame
+        One row per LCSPR with exactly one index child.
+    quality : pandas.DataFrame
+        A row per index child of an LCSPR that names two or more.
+    """
+    problems = []
     index_rows = kids.loc[kids["is_index_child"].fillna(False).astype(bool)]
     per_lcspr = index_rows.groupby("lcspr_id")["child_ref"].transform("size")
     several = index_rows.loc[per_lcspr > 1]
@@ -239,9 +362,32 @@ def link_cohort(
                 "row kept; LCSPR treated as having no index child",
             )
         )
-    index_rows = index_rows.loc[per_lcspr == 1]
+    return index_rows.loc[per_lcspr == 1], _quality(problems)
 
-    # n_children against the rows listed in the children sheet.
+
+def count_children_listed(
+    cohort: pd.DataFrame, kids: pd.DataFrame, info: dict[str, SourceInfo]
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """``n_children`` checked against the rows the children sheet lists for each LCSPR.
+
+    Parameters
+    ----------
+    cohort : pandas.DataFrame
+        The cohort's LCSPRs (changed in place and returned).
+    kids : pandas.DataFrame
+        The cohort's children.
+    info : dict
+        :class:`SourceInfo` per source name.
+
+    Returns
+    -------
+    cohort : pandas.DataFrame
+        With ``n_children_listed``; where children are listed and their
+        number differs, ``n_children`` becomes that number.
+    quality : pandas.DataFrame
+        A row per LCSPR whose ``n_children`` was replaced.
+    """
+    problems = []
     listed = kids.groupby("lcspr_id").size()
     cohort["n_children_listed"] = cohort["lcspr_id"].map(listed).fillna(0).astype(int)
     mismatch = (cohort["n_children_listed"] > 0) & (
@@ -259,8 +405,32 @@ def link_cohort(
             )
         )
         cohort.loc[mismatch, "n_children"] = cohort.loc[mismatch, "n_children_listed"]
+    return cohort, _quality(problems)
 
-    # --- rapid reviews: one per SIN -------------------------------------
+
+def link_rapid_reviews(
+    rapid_reviews: pd.DataFrame, sins: pd.DataFrame, info: dict[str, SourceInfo]
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """One rapid review per SIN: the earliest; links to no SIN and repeats reported.
+
+    Parameters
+    ----------
+    rapid_reviews : pandas.DataFrame
+        The clean rapid review register.
+    sins : pandas.DataFrame
+        The clean SIN register.
+    info : dict
+        :class:`SourceInfo` per source name.
+
+    Returns
+    -------
+    rr_by_sin : pandas.DataFrame
+        The linked rapid reviews, indexed by ``sin_id``.
+    quality : pandas.DataFrame
+        A row per rapid review linking to no SIN, then one per later rapid
+        review of a SIN.
+    """
+    problems = []
     rr_dangling = rapid_reviews["sin_id"].notna() & ~member(rapid_reviews["sin_id"], sins["sin_id"])
     if rr_dangling.any():
         problems.append(
@@ -285,9 +455,37 @@ def link_cohort(
                 "row kept; the earliest rapid review is linked",
             )
         )
-    rr_by_sin = rr_sorted.loc[~repeated].set_index("sin_id")
+    return rr_sorted.loc[~repeated].set_index("sin_id"), _quality(problems)
 
-    # --- one row per LCSPR -------------------------------------------------
+
+def link_index_child(
+    cohort: pd.DataFrame,
+    index_rows: pd.DataFrame,
+    sin_attrs: pd.DataFrame,
+    rr_by_sin: pd.DataFrame,
+) -> tuple[pd.DataFrame, pd.Series]:
+    """One row per LCSPR: its index child's attributes, SIN, incident and rapid review.
+
+    Parameters
+    ----------
+    cohort : pandas.DataFrame
+        The cohort's LCSPRs (:func:`count_children_listed`).
+    index_rows : pandas.DataFrame
+        From :func:`pick_index_children`, attributes filled (:func:`fill_from_sin`).
+    sin_attrs : pandas.DataFrame
+        From :func:`sin_attributes`.
+    rr_by_sin : pandas.DataFrame
+        From :func:`link_rapid_reviews`.
+
+    Returns
+    -------
+    lcsprs : pandas.DataFrame
+        A copy of ``cohort`` with ``has_index_child``, the index child's
+        ``sin_id``, ``sex``, ``age_years``, ``ethnicity`` and ``*_from_sin``
+        flags, ``incident_date``, ``rr_id`` and ``rr_date``.
+    rr_rows : pandas.Series
+        The register row of each LCSPR's rapid review (for data-quality rows).
+    """
     index_cols = index_rows.set_index("lcspr_id")
     lcsprs = cohort.copy()
     lcsprs["has_index_child"] = member(lcsprs["lcspr_id"], index_cols.index)
@@ -314,8 +512,32 @@ def link_cohort(
     lcsprs["rr_id"] = lcsprs["sin_id"].map(rr_by_sin["rr_id"])
     lcsprs["rr_date"] = _lookup(lcsprs["sin_id"], rr_by_sin["rr_date"]).astype("datetime64[ns]")
     rr_rows = lcsprs["sin_id"].map(rr_by_sin["source_row"])
+    return lcsprs, rr_rows
 
-    # Dates out of order: the duration that needs them is left out.
+
+def flag_dates_out_of_order(
+    lcsprs: pd.DataFrame, rr_rows: pd.Series, info: dict[str, SourceInfo]
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Dates out of order: reported, and the duration that needs them is left out.
+
+    Parameters
+    ----------
+    lcsprs : pandas.DataFrame
+        From :func:`link_index_child` (changed in place and returned).
+    rr_rows : pandas.Series
+        From :func:`link_index_child`.
+    info : dict
+        :class:`SourceInfo` per source name.
+
+    Returns
+    -------
+    lcsprs : pandas.DataFrame
+        With ``rr_before_incident`` and ``lcspr_before_rr``.
+    quality : pandas.DataFrame
+        A row per rapid review before its incident, then one per LCSPR
+        submitted before its rapid review.
+    """
+    problems = []
     rr_early = (lcsprs["rr_date"] < lcsprs["incident_date"]).fillna(False)
     if rr_early.any():
         bad = pd.DataFrame(
@@ -345,8 +567,24 @@ def link_cohort(
         )
     lcsprs["rr_before_incident"] = rr_early
     lcsprs["lcspr_before_rr"] = lcspr_early
+    return lcsprs, _quality(problems)
 
-    # LCSPR-level sex where there is no index child: the children's, or mixed.
+
+def lcspr_sex(lcsprs: pd.DataFrame, kids: pd.DataFrame) -> pd.DataFrame:
+    """LCSPR-level sex: the index child's; without one, the children's, or mixed.
+
+    Parameters
+    ----------
+    lcsprs : pandas.DataFrame
+        One row per LCSPR (changed in place and returned).
+    kids : pandas.DataFrame
+        The cohort's children, attributes filled.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``lcsprs`` with ``lcspr_sex``.
+    """
     sexes = kids.dropna(subset=["sex"]).groupby("lcspr_id")["sex"]
     child_sexes = sexes.first().astype(object).where(sexes.nunique() == 1, "mixed")
     # Both sides as text: an empty mapping gives a float column, which
@@ -356,83 +594,181 @@ def link_cohort(
         .astype("string")
         .where(lcsprs["has_index_child"], lcsprs["lcspr_id"].map(child_sexes).astype("string"))
     )
+    return lcsprs
 
-    # --- SIN and rapid review registers: which rows the cohort uses ----------
+
+def reconcile_sins(
+    sins: pd.DataFrame,
+    children: pd.DataFrame,
+    kids: pd.DataFrame,
+    scope: pd.DataFrame,
+    year: int,
+    info: dict[str, SourceInfo],
+) -> pd.DataFrame:
+    """Which SIN register rows the cohort uses, and why the others are left out.
+
+    Parameters
+    ----------
+    sins : pandas.DataFrame
+        The clean SIN register.
+    children : pandas.DataFrame
+        Every child of the schedule.
+    kids : pandas.DataFrame
+        The cohort's children, links checked.
+    scope : pandas.DataFrame
+        From :func:`child_scope`.
+    year : int
+        The cohort year.
+    info : dict
+        :class:`SourceInfo` per source name.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The SIN register's rows read, used and excluded, with reasons.
+    """
+    known, in_cohort, undated = scope["known"], scope["in_cohort"], scope["undated"]
     cohort_sins = set(kids["sin_id"].dropna())
-    other_sins = set(
-        children.loc[known_lcspr & ~child_in_cohort & ~child_undated, "sin_id"].dropna()
-    )
-    undated_sins = set(children.loc[child_undated, "sin_id"].dropna())
+    other_sins = set(children.loc[known & ~in_cohort & ~undated, "sin_id"].dropna())
+    undated_sins = set(children.loc[undated, "sin_id"].dropna())
     sin_used = member(sins["sin_id"], cohort_sins)
     sin_other = member(sins["sin_id"], other_sins) & ~sin_used
     sin_undated = member(sins["sin_id"], undated_sins) & ~sin_used & ~sin_other
-    recon += [
-        _recon(info["sin_register"], "sin_register", "read", "", len(sins)),
-        _recon(
-            info["sin_register"],
-            "sin_register",
-            "used",
-            f"linked to a child of a {year} LCSPR",
-            sin_used.sum(),
-        ),
-        _recon(
-            info["sin_register"],
-            "sin_register",
-            "excluded",
-            "other cohort (linked to an LCSPR submitted in another year)",
-            sin_other.sum(),
-        ),
-        _recon(
-            info["sin_register"],
-            "sin_register",
-            "excluded",
-            "linked only to an LCSPR whose date_submitted is missing or unreadable",
-            sin_undated.sum(),
-        ),
-        _recon(
-            info["sin_register"],
-            "sin_register",
-            "excluded",
-            "not linked to any LCSPR in the coding schedule",
-            (~sin_used & ~sin_other & ~sin_undated).sum(),
-        ),
-    ]
+    return _reconcile(
+        info,
+        "sin_register",
+        [
+            ("read", "", len(sins)),
+            ("used", f"linked to a child of a {year} LCSPR", sin_used.sum()),
+            (
+                "excluded",
+                "other cohort (linked to an LCSPR submitted in another year)",
+                sin_other.sum(),
+            ),
+            (
+                "excluded",
+                "linked only to an LCSPR whose date_submitted is missing or unreadable",
+                sin_undated.sum(),
+            ),
+            (
+                "excluded",
+                "not linked to any LCSPR in the coding schedule",
+                (~sin_used & ~sin_other & ~sin_undated).sum(),
+            ),
+        ],
+    )
+
+
+def reconcile_rapid_reviews(
+    rapid_reviews: pd.DataFrame,
+    lcsprs: pd.DataFrame,
+    rapid_review_years: list[int],
+    info: dict[str, SourceInfo],
+) -> pd.DataFrame:
+    """Which rapid review register rows the cohort uses, and why the others are left out.
+
+    Parameters
+    ----------
+    rapid_reviews : pandas.DataFrame
+        The clean rapid review register.
+    lcsprs : pandas.DataFrame
+        One row per cohort LCSPR, with its ``rr_id``.
+    rapid_review_years : list of int
+        The years of Table 2 (a rapid review received then is used).
+    info : dict
+        :class:`SourceInfo` per source name.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The register's rows read, used and excluded, with reasons.
+    """
     rr_linked = member(rapid_reviews["rr_id"], lcsprs["rr_id"].dropna())
     rr_table2 = rapid_reviews["rr_date"].dt.year.isin(rapid_review_years)
     rr_used = rr_linked | rr_table2
-    recon += [
-        _recon(
-            info["rapid_review_register"], "rapid_review_register", "read", "", len(rapid_reviews)
-        ),
-        _recon(
-            info["rapid_review_register"],
-            "rapid_review_register",
-            "used",
-            "received in a Table 2 year or linked to a cohort LCSPR",
-            rr_used.sum(),
-        ),
-        _recon(
-            info["rapid_review_register"],
-            "rapid_review_register",
-            "excluded",
-            "other years (received outside the Table 2 years, not linked to the cohort)",
-            (~rr_used & rapid_reviews["rr_date"].notna()).sum(),
-        ),
-        _recon(
-            info["rapid_review_register"],
-            "rapid_review_register",
-            "excluded",
-            "rr_date missing or unreadable, not linked to the cohort",
-            (~rr_used & rapid_reviews["rr_date"].isna()).sum(),
-        ),
-    ]
-
-    quality = (
-        pd.concat([p for p in problems if len(p)], ignore_index=True)
-        if any(len(p) for p in problems)
-        else quality_frame()
+    return _reconcile(
+        info,
+        "rapid_review_register",
+        [
+            ("read", "", len(rapid_reviews)),
+            ("used", "received in a Table 2 year or linked to a cohort LCSPR", rr_used.sum()),
+            (
+                "excluded",
+                "other years (received outside the Table 2 years, not linked to the cohort)",
+                (~rr_used & rapid_reviews["rr_date"].notna()).sum(),
+            ),
+            (
+                "excluded",
+                "rr_date missing or unreadable, not linked to the cohort",
+                (~rr_used & rapid_reviews["rr_date"].isna()).sum(),
+            ),
+        ],
     )
-    reconciliation = pd.DataFrame(recon)
+
+
+def link_cohort(
+    year: int,
+    reviews: pd.DataFrame,
+    children: pd.DataFrame,
+    sins: pd.DataFrame,
+    rapid_reviews: pd.DataFrame,
+    info: dict[str, SourceInfo],
+    rapid_review_years: list[int],
+) -> CohortFrames:
+    """Link one cohort's LCSPRs to index children, SINs and rapid reviews.
+
+    Sex, age and ethnicity come from the coding schedule's children sheet,
+    and from the child's SIN where the schedule leaves them blank (flagged
+    ``*_from_sin``). A link to an id that does not exist is reported and set
+    missing; the row stays. The steps, each its own function: select the
+    cohort (:func:`select_cohort`), link children to reviews
+    (:func:`link_children_to_reviews`) and to SINs
+    (:func:`link_children_to_sins`), fill from the SIN (:func:`fill_from_sin`),
+    pick index children (:func:`pick_index_children`), count the children
+    listed (:func:`count_children_listed`), link rapid reviews
+    (:func:`link_rapid_reviews`), link each LCSPR's index child
+    (:func:`link_index_child`), flag dates out of order
+    (:func:`flag_dates_out_of_order`), the LCSPR's sex (:func:`lcspr_sex`),
+    and the reconciliation of every source.
+
+    Parameters
+    ----------
+    year : int
+        The cohort: calendar year of ``date_submitted``.
+    reviews, children, sins, rapid_reviews : pandas.DataFrame
+        Clean frames from :func:`lcspr_stats.validate.clean_source`.
+    info : dict
+        :class:`SourceInfo` per source name, for the reports.
+    rapid_review_years : list of int
+        Years of Table 2, so the reconciliation can say which rapid reviews
+        it uses.
+
+    Returns
+    -------
+    CohortFrames
+    """
+    cohort, recon_reviews = select_cohort(reviews, year, info)
+    scope = child_scope(children, reviews, cohort)
+    kids, orphans, recon_children = link_children_to_reviews(children, scope, year, info)
+    kids, dangling = link_children_to_sins(kids, sins, info)
+    sin_attrs = sin_attributes(sins)
+    kids = fill_from_sin(kids, sin_attrs)
+    index_rows, several = pick_index_children(kids, info)
+    cohort, miscounted = count_children_listed(cohort, kids, info)
+    rr_by_sin, rr_links = link_rapid_reviews(rapid_reviews, sins, info)
+    lcsprs, rr_rows = link_index_child(cohort, index_rows, sin_attrs, rr_by_sin)
+    lcsprs, out_of_order = flag_dates_out_of_order(lcsprs, rr_rows, info)
+    lcsprs = lcspr_sex(lcsprs, kids)
+    reconciliation = pd.concat(
+        [
+            recon_reviews,
+            recon_children,
+            reconcile_sins(sins, children, kids, scope, year, info),
+            reconcile_rapid_reviews(rapid_reviews, lcsprs, rapid_review_years, info),
+        ],
+        ignore_index=True,
+    )
+    quality = _quality([orphans, dangling, several, miscounted, rr_links, out_of_order])
     return CohortFrames(
         lcsprs=lcsprs.reset_index(drop=True),
         children=kids.reset_index(drop=True),

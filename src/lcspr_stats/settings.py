@@ -1,6 +1,6 @@
 """The run's settings: typed, immutable sections built once from the validated config.
 
-Every default lives in the config schema (workflow/schemas/config.schema.yaml);
+Every default lives in the config schema (lcspr_stats/schemas/config.schema.yaml);
 :meth:`Settings.from_config` fills the ones a config leaves out from there and
 nowhere else, so no module spells a default of its own.
 """

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 from pathlib import Path
@@ -13,32 +14,43 @@ from .determinism import atomic_write_text
 from .errors import InputError
 from .input_templates import write_templates
 from .settings import Settings
+from .sources import SOURCE_TABLE
 
 # Files of a workspace, relative to its folder; {year} is the cohort year.
-INPUT_FILES = {
-    "sin_register": "inputs/{year}/sin_register.xlsx",
-    "rapid_review_register": "inputs/{year}/rapid_review_register.xlsx",
-    "reviews": "inputs/{year}/lcspr_coding_schedule.xlsx",
-    "children": "inputs/{year}/lcspr_coding_schedule.xlsx",
-}
+INPUT_FILES = {source.name: f"inputs/{{year}}/{source.file}" for source in SOURCE_TABLE}
 REFERENCE_DIR = "reference"
 TOP_LEVEL_KEY = re.compile(r"^([A-Za-z_][\w-]*):")
+
+
+# Names the project folder when the package is installed on its own (``pip install .``).
+PROJECT_VARIABLE = "LCSPR_STATS_PROJECT"
 
 
 def project_root() -> Path:
     """The lcspr-stats project folder: the one holding the Snakefile and workflow/.
 
+    The folder named by ``LCSPR_STATS_PROJECT`` if set, else the project the
+    package sits in (an editable install, ``pip install -e .``). A plain
+    ``pip install .`` copies only the package, so it needs the variable.
+
     Raises
     ------
     InputError
-        If the package is not inside its project (a plain ``pip install``).
+        If that folder holds no workflow.
     """
-    root = Path(__file__).resolve().parents[2]
+    named = os.environ.get(PROJECT_VARIABLE)
+    # The source tree: src/lcspr_stats/ is two levels below the project folder.
+    root = Path(named) if named else Path(__file__).resolve().parents[2]
     if (root / "Snakefile").is_file() and (root / "workflow" / "rules").is_dir():
         return root
+    if named:
+        raise InputError(
+            f"{PROJECT_VARIABLE} names no lcspr-stats project (Snakefile, workflow/)", file=named
+        )
     raise InputError(
         f"cannot find the lcspr-stats workflow (Snakefile) above {Path(__file__).parent}; "
-        "install the package from its project folder with `pip install -e .`"
+        f"set {PROJECT_VARIABLE} to the lcspr-stats folder, or install the package from "
+        "it with `pip install -e .`"
     )
 
 
@@ -116,18 +128,12 @@ def workspace_values(year: int, base: Settings) -> dict[str, str]:
         "  # them. Put an earlier cohort's files in inputs/<year>/ and add its year to",
         "  # cohorts to compare the years (results/trends/).",
     ]
-    described = {
-        "sin_register": "National register of serious incident notifications: one row per child.",
-        "rapid_review_register": "National register of rapid reviews: one row per rapid review.",
-        "reviews": "The research team's coding schedule, one row per LCSPR.",
-        "children": "The same schedule's child sheet, one row per child named in an LCSPR.",
-    }
-    for source in cfg.SOURCES:
+    for source in SOURCE_TABLE:
         inputs += [
-            f"  # {described[source]}",
-            f"  {source}:",
-            f"    path: {INPUT_FILES[source]}",
-            f"    sheet: {sheet[source]}",
+            f"  # {source.description}",
+            f"  {source.name}:",
+            f"    path: {INPUT_FILES[source.name]}",
+            f"    sheet: {sheet[source.name]}",
         ]
     reference = ["reference:"] + [
         f"  {key}: {REFERENCE_DIR}/{Path(path).name}"
@@ -223,7 +229,7 @@ def init_workspace(
     header = (
         f"# lcspr-stats configuration for the {int(year)} cohort, written by\n"
         f"# `lcspr-stats init` from {base_path.name}. Every key is checked against\n"
-        "# workflow/schemas/config.schema.yaml before anything runs.\n"
+        "# the lcspr_stats config schema before anything runs.\n"
         "# Relative paths resolve against this file's folder: run it with\n"
         "#   lcspr-stats validate --config THIS_FILE\n"
         "#   lcspr-stats run --config THIS_FILE\n"

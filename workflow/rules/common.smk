@@ -6,8 +6,8 @@ import lcspr_stats
 from lcspr_stats.figures import FIGURES
 from lcspr_stats.errors import InputError
 from lcspr_stats.registry import table_names
+from lcspr_stats.sources import SOURCES
 
-SOURCES = ["sin_register", "rapid_review_register", "reviews", "children"]
 PROCESSED = config["processed_dir"]
 RESULTS = config["results_dir"]
 LOGS = config["logs_dir"]

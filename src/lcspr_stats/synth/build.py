@@ -1,23 +1,17 @@
-"""Deterministic synthetic LCSPR cohort, calibrated so the pipeline reproduces published figures."""
+"""The synthetic registers and coding schedule, built from a profile so every target holds."""
 
 from __future__ import annotations
 
-import argparse
-import copy
-import datetime as dt
-import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
-from importlib import resources
-from pathlib import Path
 
-import holidays as holidays_lib
 import numpy as np
 import pandas as pd
-import yaml
 
-from .io import write_xlsx
+from .draws import DAY, Calendar, day, dec31, exact, jan1, random_day, weighted
+from .profile import LCSPR_ID, CalibrationError
 
+# The columns of each frame, in the data contract's order.
 SIN_COLUMNS = [
     "sin_id",
     "partnership",
@@ -62,59 +56,19 @@ CHILD_COLUMNS = [
     "ethnicity",
 ]
 
-# Output file -> {sheet name: frame key}.
-FILES = {
-    "sin_register.xlsx": {"sins": "sins"},
-    "rapid_review_register.xlsx": {"rapid_reviews": "rapid_reviews"},
-    "lcspr_coding_schedule.xlsx": {"reviews": "reviews", "children": "children"},
-}
 
-# Targets that give only some of the figure's keys (other years, other groups).
-PARTIAL_TARGETS = {"rapid_reviews_by_year", "sex_by_harm_group"}
-LCSPR_ID = re.compile(r"^LCSPR-(\d{4})-(\d{3})$")
-DAY = np.timedelta64(1, "D")
+def build_cohort(profile: Mapping, seed: int) -> dict[str, pd.DataFrame]:
+    """Build the frames of the cohort ``profile`` describes, unchecked.
 
-
-class CalibrationError(AssertionError):
-    """The generated cohort does not reproduce a figure of its profile."""
-
-
-# --------------------------------------------------------------------------
-# Public API
-# --------------------------------------------------------------------------
-
-
-def load_profile(name: str = "2021") -> dict:
-    """Read a calibration profile packaged with lcspr_stats.
+    Every target holds by construction; :func:`lcspr_stats.synth.generate`
+    then recomputes the figures and checks them.
 
     Parameters
     ----------
-    name : str
-        Profile name: the file ``lcspr_stats/profiles/<name>.yaml``.
-
-    Returns
-    -------
-    dict
-        The profile: ``targets`` (figures to reproduce), ``rules`` (how they
-        are derived) and ``design`` (the synthetic choices).
-    """
-    resource = resources.files("lcspr_stats").joinpath("profiles", f"{name}.yaml")
-    return yaml.safe_load(resource.read_text(encoding="utf-8"))
-
-
-def generate(profile: dict, seed: int = 2021) -> dict[str, pd.DataFrame]:
-    """Build the synthetic cohort described by ``profile``.
-
-    The cohort is built so that every target holds by construction; the
-    figures are then recomputed from the frames (:func:`check_calibration`)
-    and any difference raises.
-
-    Parameters
-    ----------
-    profile : dict
-        A profile from :func:`load_profile`.
+    profile : mapping
+        A profile (:func:`lcspr_stats.synth.load_profile`).
     seed : int
-        Seed of the random generator; the same seed gives the same frames.
+        Seed of the one random generator every draw takes from, in a fixed order.
 
     Returns
     -------
@@ -125,11 +79,11 @@ def generate(profile: dict, seed: int = 2021) -> dict[str, pd.DataFrame]:
     Raises
     ------
     CalibrationError
-        The cohort misses a target of the profile.
+        The profile asks for something that cannot be built.
     """
     rng = np.random.default_rng(seed)
     design = profile["design"]
-    calendar = _Calendar(profile["rules"]["bank_holidays"])
+    calendar = Calendar(profile["rules"]["bank_holidays"])
     partnerships = _partnership_names(design["partnerships"])
 
     plan = _expand_strata(design, rng)
@@ -141,463 +95,7 @@ def generate(profile: dict, seed: int = 2021) -> dict[str, pd.DataFrame]:
     _blank_index_values(plan, profile, rng)
     _assign_review_codes(plan, profile, rng)
     _add_national(sins, rrs, profile, rng, calendar, partnerships)
-    frames = _assemble(plan, sins, rrs, profile, rng)
-    check_calibration(frames, profile)
-    return frames
-
-
-def write_cohort(frames: Mapping[str, pd.DataFrame], out_dir: str | Path) -> list[Path]:
-    """Write the cohort as the three input workbooks of the data contract.
-
-    Parameters
-    ----------
-    frames : mapping of str to pandas.DataFrame
-        The output of :func:`generate`.
-    out_dir : str or Path
-        Folder to write ``sin_register.xlsx``, ``rapid_review_register.xlsx``
-        and ``lcspr_coding_schedule.xlsx`` into (created if needed).
-
-    Returns
-    -------
-    list of Path
-        The files written.
-    """
-    out_dir = Path(out_dir)
-    written = []
-    for file_name, sheets in FILES.items():
-        path = out_dir / file_name
-        write_xlsx({sheet: frames[key] for sheet, key in sheets.items()}, path)
-        written.append(path)
-    return written
-
-
-def compute_figures(frames: Mapping[str, pd.DataFrame], profile: dict) -> dict:
-    """Recompute the profile's target figures from cohort frames.
-
-    Follows the pipeline's rules (the profile's ``rules`` section): index
-    child values fall back to its SIN, completed weeks, named exclusions,
-    working days less bank holidays, percentages left to the caller.
-
-    Parameters
-    ----------
-    frames : mapping of str to pandas.DataFrame
-        ``sins``, ``rapid_reviews``, ``reviews`` and ``children``.
-    profile : dict
-        A profile from :func:`load_profile`.
-
-    Returns
-    -------
-    dict
-        The figures, keyed as the profile's ``targets``.
-    """
-    rules = profile["rules"]
-    year = int(profile["cohort_year"])
-    sins = frames["sins"]
-    rrs = frames["rapid_reviews"]
-    reviews = frames["reviews"]
-    reviews = reviews.loc[reviews["date_submitted"].dt.year == year].reset_index(drop=True)
-    children = frames["children"].loc[frames["children"]["lcspr_id"].isin(reviews["lcspr_id"])]
-    group_of = rules["ethnic_group_of_code"]
-    missing_group = rules["ethnic_group_missing"]
-    minoritised = set(rules["minoritised_groups"])
-
-    sin_info = sins.set_index("sin_id")
-    kids = children.join(sin_info, on="sin_id")
-    kids["sex_final"] = kids["sex"].fillna(kids["child_sex"])
-    kids["age_final"] = kids["age_years"].fillna(kids["child_age_years"])
-    kids["eth_final"] = kids["ethnicity"].fillna(kids["child_ethnicity"])
-    kids["group"] = kids["eth_final"].map(group_of).fillna(missing_group)
-    kids["minoritised"] = kids["group"].isin(minoritised)
-
-    index = kids.loc[kids["is_index_child"] == "yes"]
-    index = index.join(rrs.set_index("sin_id")["rr_date"], on="sin_id")
-    per = reviews.merge(index, on="lcspr_id", how="left", suffixes=("", "_child"))
-
-    figures: dict = {
-        "n_lcsprs": len(reviews),
-        "n_children": int(reviews["n_children"].sum()),
-        "n_index_children": int(per["child_ref"].notna().sum()),
-        "incident_type_counts": _counts(reviews["incident_type"]),
-        "review_type_counts": _counts(reviews["review_type"].fillna("not recorded")),
-        "incident_year_counts": _counts(per["incident_date"].dt.year.dropna().astype(int)),
-    }
-
-    received = {}
-    for rr_year, sub in rrs.groupby(rrs["rr_date"].dt.year):
-        received[int(rr_year)] = {
-            "received": len(sub),
-            "commissioned": int((sub["lcspr_decision"] == "commissioned").sum()),
-        }
-    figures["rapid_reviews_by_year"] = received
-
-    exclusions = rules["exclusions"]
-    a = per.loc[
-        per["incident_date"].notna()
-        & per["rr_date"].notna()
-        & ~per["lcspr_id"].isin(exclusions["incident_to_rr"])
-    ]
-    a_days = (a["rr_date"] - a["incident_date"]).dt.days
-    figures["incident_to_rr_weeks"] = _week_summary(a_days // 7)
-    holidays = _Calendar(rules["bank_holidays"]).holidays
-    working = np.busday_count(
-        a["incident_date"].to_numpy().astype("datetime64[D]"),
-        a["rr_date"].to_numpy().astype("datetime64[D]"),
-        holidays=holidays,
-    )
-    figures["n_rr_within_15_working_days"] = int((working <= rules["rr_within_working_days"]).sum())
-    b = per.loc[per["rr_date"].notna() & ~per["lcspr_id"].isin(exclusions["rr_to_lcspr"])]
-    b_days = (b["date_submitted"] - b["rr_date"]).dt.days
-    figures["rr_to_lcspr_weeks"] = _week_summary(b_days // 7)
-    figures["n_lcspr_within_26_weeks"] = int((b_days <= rules["lcspr_within_days"]).sum())
-
-    ages = index["age_final"].astype("Int64")
-    bands = {}
-    for band in rules["age_bands"]:
-        bands[band["label"]] = int(ages.between(band["min"], band["max"]).sum())
-    figures["age_band_counts"] = bands
-    figures["ethnic_group_counts"] = _counts(index["group"])
-    deaths = reviews.loc[reviews["incident_type"] == "death"]
-    harmed = reviews.loc[reviews["incident_type"] == "serious harm"]
-    figures["death_category_counts"] = _counts(deaths["harm_category"])
-    figures["maltreatment_death_subcategory_counts"] = _counts(deaths["harm_subcategory"].dropna())
-    figures["serious_harm_category_counts"] = _counts(harmed["harm_category"])
-
-    per["lcspr_sex"] = _lcspr_sex(per, kids)
-    harm_group = per["harm_category"].map(
-        {cat: group for group, cats in rules["harm_groups"].items() for cat in cats}
-    )
-    per["harm_group"] = harm_group.fillna(per["harm_category"])
-    figures["sex_by_harm_group"] = {
-        group: _counts(sub["lcspr_sex"])
-        for group, sub in per.loc[per["incident_type"] == "serious harm"].groupby("harm_group")
-    }
-
-    figures["n_published"] = int(reviews["published"].isin(rules["published_statuses"]).sum())
-    figures["publication_counts"] = _counts(reviews["published"])
-    figures["methodology_counts"] = _counts(reviews["methodology"])
-
-    sub = per.loc[per["in_subsample"] == "yes"]
-    split = rules["subsample_age_split"]
-    sub_ages = sub["age_final"].dropna().astype(int)
-    figures["subsample"] = {
-        "n": len(sub),
-        "incident_type_counts": _counts(sub["incident_type"]),
-        "death_category_counts": _counts(sub.loc[sub["incident_type"] == "death", "harm_category"]),
-        "maltreatment_death_subcategory_counts": _counts(
-            sub.loc[sub["incident_type"] == "death", "harm_subcategory"].dropna()
-        ),
-        "serious_harm_category_counts": _counts(
-            sub.loc[sub["incident_type"] == "serious harm", "harm_category"]
-        ),
-        "sex_counts": _counts(sub["lcspr_sex"]),
-        "age_split_counts": {
-            "under": int((sub_ages < split).sum()),
-            "over": int((sub_ages >= split).sum()),
-        },
-    }
-
-    any_minoritised = kids.groupby("lcspr_id")["minoritised"].any()
-    per["any_minoritised"] = per["lcspr_id"].map(any_minoritised).fillna(False).astype(bool)
-    race = per.loc[per["in_race_subsample"] == "yes"]
-    race_group = race["group"].where(~race["any_minoritised"], rules["minoritised_label"])
-    figures["race_subsample"] = {"n": len(race), "group_counts": _counts(race_group)}
-    figures["n_lcsprs_with_minoritised_child"] = int(per["any_minoritised"].sum())
-
-    figures["n_index_values_from_sin"] = {
-        "sex": int((index["sex"].isna() & index["child_sex"].notna()).sum()),
-        "age": int((index["age_years"].isna() & index["child_age_years"].notna()).sum()),
-        "ethnicity": int((index["ethnicity"].isna() & index["child_ethnicity"].notna()).sum()),
-    }
-    return figures
-
-
-def check_calibration(frames: Mapping[str, pd.DataFrame], profile: dict) -> dict:
-    """Check that the cohort reproduces every target of the profile.
-
-    Also checks the consistency rules of the data contract (ids, links,
-    date order, one rapid review per SIN, children per LCSPR).
-
-    Parameters
-    ----------
-    frames : mapping of str to pandas.DataFrame
-        The output of :func:`generate`.
-    profile : dict
-        The profile it was generated from.
-
-    Returns
-    -------
-    dict
-        The recomputed figures (see :func:`compute_figures`).
-
-    Raises
-    ------
-    CalibrationError
-        Listing every figure that differs from its target and every broken rule.
-    """
-    problems = _consistency_problems(frames, profile)
-    figures = compute_figures(frames, profile)
-    targets = profile["targets"]
-    for key, target in targets.items():
-        partial = key in PARTIAL_TARGETS
-        problems.extend(_compare(key, _plain(target), _plain(figures.get(key)), partial))
-    n_race = targets["race_subsample"]["group_counts"][profile["rules"]["minoritised_label"]]
-    if figures["n_lcsprs_with_minoritised_child"] != n_race:
-        problems.append(
-            f"LCSPRs with a minoritised child: {figures['n_lcsprs_with_minoritised_child']},"
-            f" expected {n_race} (all in the race sub-sample)"
-        )
-    if problems:
-        raise CalibrationError("synthetic cohort misses its profile:\n- " + "\n- ".join(problems))
-    return figures
-
-
-# --------------------------------------------------------------------------
-# Other years: plausible cohorts derived from the calibrated one
-# --------------------------------------------------------------------------
-
-CALIBRATED_PROFILE = "2021"
-# Share of the derived cohort's LCSPRs kept (drawn from the seed between these),
-# so each year's cohort differs in size and make-up.
-KEEP_SHARE = (0.7, 1.0)
-# Each year's national rapid review counts are scaled by a factor in this range.
-NATIONAL_SCALE = (0.85, 1.15)
-
-
-def derive_profile(year: int, seed: int, base: Mapping | None = None) -> dict:
-    """A plausible profile for cohort ``year``, derived from the calibrated 2021 one.
-
-    Every date and year of the base profile moves by whole years to ``year``
-    (the named special cases' LCSPR ids with them), and each year's national
-    counts of rapid reviews received, commissioned and pending are scaled by
-    a factor drawn from ``seed``. The profile stays consistent, so
-    :func:`generate` still checks every target after building the cohort.
-
-    Parameters
-    ----------
-    year : int
-        The cohort year (calendar year of ``date_submitted``).
-    seed : int
-        Seed of the draws.
-    base : mapping, optional
-        The profile to start from (default: the calibrated 2021 profile).
-
-    Returns
-    -------
-    dict
-        A new profile; ``base`` is not changed.
-    """
-    profile = copy.deepcopy(dict(base) if base is not None else load_profile(CALIBRATED_PROFILE))
-    old_year, year = int(profile["cohort_year"]), int(year)
-    delta = year - old_year
-    rng = np.random.default_rng([int(seed), year])
-
-    def shift_keys(counts: Mapping) -> dict:
-        return {int(y) + delta: v for y, v in counts.items()}
-
-    def rename(case):
-        match = LCSPR_ID.match(str(case)) if case else None
-        return f"LCSPR-{year}-{match.group(2)}" if match else case
-
-    profile["name"] = f"derived-{year}"
-    profile["cohort_year"] = year
-    targets, rules, design = profile["targets"], profile["rules"], profile["design"]
-    targets["incident_year_counts"] = shift_keys(targets["incident_year_counts"])
-    rules["exclusions"] = {
-        statistic: [rename(case) for case in cases]
-        for statistic, cases in rules["exclusions"].items()
-    }
-    for key in ("first_year", "last_year"):
-        rules["bank_holidays"][key] = int(rules["bank_holidays"][key]) + delta
-    for stratum in design["strata"]:
-        if "case" in stratum:
-            stratum["case"] = rename(stratum["case"])
-
-    timeline = design["timeline"]
-    timeline["rr_register_start"] = _shift_date(timeline["rr_register_start"], delta)
-    timeline["no_rr_incident_years"] = shift_keys(timeline["no_rr_incident_years"])
-    specials = {}
-    for case, spec in timeline["special_cases"].items():
-        spec = dict(spec)
-        spec["incident_year"] = int(spec["incident_year"]) + delta
-        if "rr_window" in spec:
-            spec["rr_window"] = [_shift_date(d, delta) for d in spec["rr_window"]]
-        specials[rename(case)] = spec
-    timeline["special_cases"] = specials
-
-    national = design["national"]
-    national["pending_from"] = _shift_date(national["pending_from"], delta)
-    national["sins_without_rr_window"] = [
-        _shift_date(d, delta) for d in national["sins_without_rr_window"]
-    ]
-    by_year = {}
-    for rr_year, spec in shift_keys(national["rapid_reviews_by_year"]).items():
-        scale = rng.uniform(*NATIONAL_SCALE)
-        scaled = {key: int(round(int(value) * scale)) for key, value in spec.items()}
-        by_year[rr_year] = scaled
-    national["rapid_reviews_by_year"] = by_year
-    targets["rapid_reviews_by_year"] = {
-        int(y) + delta: {
-            key: value
-            for key, value in by_year[int(y) + delta].items()
-            if key in ("received", "commissioned")
-        }
-        for y in targets["rapid_reviews_by_year"]
-    }
-    return profile
-
-
-def generate_year(year: int, seed: int) -> dict[str, pd.DataFrame]:
-    """A plausible synthetic cohort of LCSPRs submitted in ``year``, for training.
-
-    Not calibrated to any published figure: the cohort is built from
-    :func:`derive_profile` and then a share of its LCSPRs (drawn from
-    ``seed``) is kept, renumbered ``LCSPR-<year>-001`` onwards. The national
-    registers keep every SIN and rapid review, as a real register would hold
-    those whose LCSPR is not yet submitted, and cover the years of Table 2.
-    For the calibrated 2021 cohort use ``generate(load_profile("2021"), seed)``.
-
-    Parameters
-    ----------
-    year : int
-        The cohort year.
-    seed : int
-        Seed of every draw; the same year and seed give the same frames.
-
-    Returns
-    -------
-    dict of str to pandas.DataFrame
-        ``sins``, ``rapid_reviews``, ``reviews`` and ``children``, as :func:`generate`.
-
-    Raises
-    ------
-    CalibrationError
-        The cohort breaks a rule of the data contract (ids, links, date order).
-    """
-    profile = derive_profile(year, seed)
-    frames = generate(profile, seed=seed)
-    rng = np.random.default_rng([int(seed), int(year), 1])
-    reviews = frames["reviews"]
-    n = len(reviews)
-    n_keep = int(rng.integers(round(KEEP_SHARE[0] * n), round(KEEP_SHARE[1] * n) + 1))
-    kept = reviews.iloc[np.sort(rng.choice(n, size=n_keep, replace=False))].reset_index(drop=True)
-    new_id = {old: f"LCSPR-{int(year)}-{i:03d}" for i, old in enumerate(kept["lcspr_id"], 1)}
-    kept["lcspr_id"] = kept["lcspr_id"].map(new_id)
-    children = frames["children"]
-    children = children.loc[children["lcspr_id"].isin(list(new_id))].reset_index(drop=True)
-    children["lcspr_id"] = children["lcspr_id"].map(new_id)
-    cohort = {**frames, "reviews": kept, "children": children}
-    problems = _consistency_problems(cohort, profile)
-    if problems:
-        raise CalibrationError(
-            f"synthetic {year} cohort breaks the contract:\n- " + "\n- ".join(problems)
-        )
-    return cohort
-
-
-def _shift_date(value, years: int) -> dt.date:
-    """A date (or ISO text) moved by whole years (29 February becomes 28)."""
-    day = pd.Timestamp(value)
-    return (day + pd.DateOffset(years=int(years))).date()
-
-
-def main(argv: list[str] | None = None) -> int:
-    """Command line: generate the synthetic cohort and write its workbooks.
-
-    Parameters
-    ----------
-    argv : list of str, optional
-        Arguments (default: ``sys.argv[1:]``): ``--profile``, ``--seed``, ``--out``.
-
-    Returns
-    -------
-    int
-        0 on success.
-    """
-    parser = argparse.ArgumentParser(
-        prog="python -m lcspr_stats.synth",
-        description="Write the calibrated synthetic LCSPR cohort as three .xlsx files.",
-    )
-    parser.add_argument("--profile", default="2021", help="packaged profile name (default 2021)")
-    parser.add_argument("--seed", type=int, default=2021, help="random seed (default 2021)")
-    parser.add_argument(
-        "--out", default="data/raw/synthetic_2021", help="output folder (default %(default)s)"
-    )
-    args = parser.parse_args(argv)
-    frames = generate(load_profile(args.profile), seed=args.seed)
-    for path in write_cohort(frames, args.out):
-        print(f"wrote {path}")
-    return 0
-
-
-# --------------------------------------------------------------------------
-# Helpers: dates and random draws
-# --------------------------------------------------------------------------
-
-
-class _Calendar:
-    """England and Wales bank holidays and random working days."""
-
-    def __init__(self, spec: Mapping):
-        years = range(int(spec["first_year"]), int(spec["last_year"]) + 1)
-        days = holidays_lib.UK(subdiv=spec["subdivision"], years=years)
-        self.holidays = np.array(sorted(days), dtype="datetime64[D]")
-
-    def busdays(self, lo: np.datetime64, hi: np.datetime64) -> np.ndarray:
-        """Working days from ``lo`` to ``hi`` inclusive."""
-        if hi < lo:
-            return np.array([], dtype="datetime64[D]")
-        days = np.arange(lo, hi + DAY, dtype="datetime64[D]")
-        return days[np.is_busday(days, holidays=self.holidays)]
-
-    def random_busday(self, rng: np.random.Generator, lo, hi) -> np.datetime64:
-        """A working day drawn uniformly from ``lo``..``hi``."""
-        days = self.busdays(_day(lo), _day(hi))
-        if len(days) == 0:
-            raise CalibrationError(f"no working day between {lo} and {hi}")
-        return days[rng.integers(len(days))]
-
-    def is_busday(self, day: np.datetime64) -> bool:
-        return bool(np.is_busday(day, holidays=self.holidays))
-
-    def next_busday(self, day: np.datetime64) -> np.datetime64:
-        return np.busday_offset(day, 0, roll="forward", holidays=self.holidays)
-
-
-def _day(value) -> np.datetime64:
-    return np.datetime64(value, "D")
-
-
-def _jan1(year: int) -> np.datetime64:
-    return np.datetime64(f"{int(year):04d}-01-01", "D")
-
-
-def _dec31(year: int) -> np.datetime64:
-    return np.datetime64(f"{int(year):04d}-12-31", "D")
-
-
-def _random_day(rng: np.random.Generator, lo, hi) -> np.datetime64:
-    lo, hi = _day(lo), _day(hi)
-    if hi < lo:
-        raise CalibrationError(f"empty date range {lo}..{hi}")
-    return lo + int(rng.integers(int((hi - lo) / DAY) + 1)) * DAY
-
-
-def _weighted(rng: np.random.Generator, weights: Mapping, size: int | None = None):
-    """Draw keys of ``weights`` (a mapping key -> weight) in proportion."""
-    keys = list(weights)
-    p = np.array([weights[k] for k in keys], dtype=float)
-    picks = rng.choice(len(keys), size=size, p=p / p.sum())
-    if size is None:
-        return keys[int(picks)]
-    return [keys[int(i)] for i in picks]
-
-
-def _exact(rng: np.random.Generator, counts: Mapping, n: int) -> list:
-    """The labels of ``counts`` (label -> how many), each repeated, shuffled."""
-    labels = [label for label, k in counts.items() for _ in range(int(k))]
-    if len(labels) != n or min(counts.values(), default=0) < 0:
-        raise CalibrationError(f"counts {dict(counts)} do not make {n} items")
-    return [labels[i] for i in rng.permutation(n)]
+    return _assemble(plan, sins, rrs, profile, rng)
 
 
 def _partnership_names(spec: Mapping) -> list[str]:
@@ -618,7 +116,7 @@ def _expand_strata(design: Mapping, rng: np.random.Generator) -> list[dict]:
         n = int(stratum.get("n", 1))
         sex = stratum.get("sex")
         if isinstance(sex, Mapping):
-            sexes = _exact(rng, sex, n)
+            sexes = exact(rng, sex, n)
         elif sex is None:
             sexes = [str(s) for s in rng.choice(["male", "female"], size=n)]
         else:
@@ -678,15 +176,15 @@ def _assign_index_ethnicity(plan: list[dict], profile: Mapping, rng: np.random.G
     not_known = [not_known[i] for i in rng.permutation(len(not_known))]
     if counts[missing] != len(not_known):
         raise CalibrationError("not_known_codes must list one code per 'Not known' index child")
-    for row, group in zip(free, _exact(rng, counts, len(free)), strict=True):
+    for row, group in zip(free, exact(rng, counts, len(free)), strict=True):
         if group == missing:
             row["ethnicity"] = not_known.pop()
         else:
-            row["ethnicity"] = _weighted(rng, design["ethnicity_codes"][group])
+            row["ethnicity"] = weighted(rng, design["ethnicity_codes"][group])
 
 
 def _assign_timeline(
-    plan: list[dict], profile: Mapping, rng: np.random.Generator, calendar: _Calendar
+    plan: list[dict], profile: Mapping, rng: np.random.Generator, calendar: Calendar
 ) -> None:
     """Incident, notification, rapid review and submission dates.
 
@@ -700,7 +198,7 @@ def _assign_timeline(
     timeline = profile["design"]["timeline"]
     cohort = int(profile["cohort_year"])
     specials = timeline["special_cases"]
-    rr_start = _day(timeline["rr_register_start"])
+    rr_start = day(timeline["rr_register_start"])
     min_gap = int(timeline["min_days_to_submission"])
     excluded_a = set(rules["exclusions"]["incident_to_rr"])
     excluded_b = set(rules["exclusions"]["rr_to_lcspr"])
@@ -728,7 +226,7 @@ def _assign_timeline(
         by_case[case]["incident_year"] = int(spec["incident_year"])
         year_counts[int(spec["incident_year"])] -= 1
     rest = [row for row in ordinary if row["has_rr"]]
-    for row, year in zip(rest, _exact(rng, year_counts, len(rest)), strict=True):
+    for row, year in zip(rest, exact(rng, year_counts, len(rest)), strict=True):
         row["incident_year"] = year
     with_rr = [row for row in linked if row["has_rr"]]
 
@@ -789,9 +287,9 @@ def _assign_timeline(
         spec = specials.get(row["case"], {})
         year = row["incident_year"]
         if "rr_window" in spec:
-            lo, hi = (_day(d) for d in spec["rr_window"])
+            lo, hi = (day(d) for d in spec["rr_window"])
             row["rr"] = calendar.random_busday(rng, lo, hi)
-            row["incident"] = _random_day(rng, _jan1(year), _dec31(year))
+            row["incident"] = random_day(rng, jan1(year), dec31(year))
             back_lo, back_hi = spec["notification_days_before_rr"]
             row["notification"] = row["rr"] - int(rng.integers(back_lo, back_hi + 1)) * DAY
         elif row["has_rr"]:
@@ -800,11 +298,11 @@ def _assign_timeline(
                 rng, *_rr_bounds(row, days, cohort, rr_start, min_gap)
             )
             row["incident"] = row["rr"] - days * DAY
-            delay = min(int(_weighted(rng, delay_weights)), days)
+            delay = min(int(weighted(rng, delay_weights)), days)
             row["notification"] = row["incident"] + delay * DAY
         else:
-            row["incident"] = _random_day(rng, _jan1(year), _dec31(year))
-            row["notification"] = row["incident"] + int(_weighted(rng, delay_weights)) * DAY
+            row["incident"] = random_day(rng, jan1(year), dec31(year))
+            row["notification"] = row["incident"] + int(weighted(rng, delay_weights)) * DAY
         # Submission date.
         if "b_weeks" in row:
             base = row["rr"] + 7 * row["b_weeks"] * DAY
@@ -813,24 +311,24 @@ def _assign_timeline(
         else:
             start = row["rr"] if row["has_rr"] else row["incident"]
             row["submitted"] = calendar.random_busday(
-                rng, max(start + min_gap * DAY, _jan1(cohort)), _dec31(cohort)
+                rng, max(start + min_gap * DAY, jan1(cohort)), dec31(cohort)
             )
     for row in plan:
         if row["index"] != "linked":
-            row["submitted"] = calendar.random_busday(rng, _jan1(cohort), _dec31(cohort))
+            row["submitted"] = calendar.random_busday(rng, jan1(cohort), dec31(cohort))
 
 
 def _rr_bounds(row: Mapping, a_days: int, cohort: int, rr_start, min_gap: int):
     """First and last possible rapid review date of a planned LCSPR."""
     year = row["incident_year"]
-    lo = max(_jan1(year) + a_days * DAY, rr_start)
-    hi = _dec31(year) + a_days * DAY
+    lo = max(jan1(year) + a_days * DAY, rr_start)
+    hi = dec31(year) + a_days * DAY
     weeks = row.get("b_weeks")
     if weeks is None:
-        hi = min(hi, _dec31(cohort) - min_gap * DAY)
+        hi = min(hi, dec31(cohort) - min_gap * DAY)
     else:
-        lo = max(lo, _jan1(cohort) - 7 * weeks * DAY)
-        hi = min(hi, _dec31(cohort) - (7 * weeks + 6) * DAY)
+        lo = max(lo, jan1(cohort) - 7 * weeks * DAY)
+        hi = min(hi, dec31(cohort) - (7 * weeks + 6) * DAY)
     return lo, hi
 
 
@@ -894,7 +392,7 @@ def _rr_to_lcspr_weeks(
 
 
 def _build_children_and_sins(
-    plan: list[dict], profile: Mapping, rng: np.random.Generator, calendar: _Calendar
+    plan: list[dict], profile: Mapping, rng: np.random.Generator, calendar: Calendar
 ) -> tuple[list[dict], list[dict]]:
     """The children of each LCSPR, and the SINs and rapid reviews they link to."""
     design = profile["design"]
@@ -904,7 +402,7 @@ def _build_children_and_sins(
         k: v for k, v in design["national"]["ethnicity_weights"].items() if k is not None
     }
     timeline = design["timeline"]
-    rr_start = _day(timeline["rr_register_start"])
+    rr_start = day(timeline["rr_register_start"])
     delay_weights = dict(enumerate(timeline["notification_delay_weights"]))
     sins: list[dict] = []
     rrs: list[dict] = []
@@ -932,9 +430,9 @@ def _build_children_and_sins(
 
     def own_incident(row, lo, hi):
         """A thematic child's own SIN and rapid review, before the LCSPR."""
-        incident = _random_day(rng, lo, hi)
+        incident = random_day(rng, lo, hi)
         rr_date = calendar.next_busday(incident + int(rng.integers(5, 36)) * DAY)
-        delay = min(int(_weighted(rng, delay_weights)), int((rr_date - incident) / DAY))
+        delay = min(int(weighted(rng, delay_weights)), int((rr_date - incident) / DAY))
         return incident, incident + delay * DAY, rr_date
 
     for row in plan:
@@ -947,7 +445,7 @@ def _build_children_and_sins(
         n_other = row["n_children"] - len(children)
         other_sex = others.get("sex")
         if isinstance(other_sex, Mapping):
-            sexes = _exact(rng, other_sex, n_other)
+            sexes = exact(rng, other_sex, n_other)
         elif other_sex is None:
             sexes = [str(s) for s in rng.choice(["male", "female"], size=n_other)]
         else:
@@ -963,15 +461,15 @@ def _build_children_and_sins(
                 if "codes" in others:
                     code = str(rng.choice(others["codes"]))
                 elif index_minoritised:
-                    code = _weighted(rng, national_codes)
+                    code = weighted(rng, national_codes)
                 else:
-                    code = _weighted(rng, design["other_child_codes"])
+                    code = weighted(rng, design["other_child_codes"])
             children.append({"index": False, "sex": sex, "age": age, "ethnicity": code})
         n_minoritised = int(others.get("n_minoritised", 0)) + int(row["other_child_minoritised"])
         if n_minoritised:
             non_index = [c for c in children if not c["index"]]
             for i in rng.choice(len(non_index), size=n_minoritised, replace=False):
-                non_index[i]["ethnicity"] = _weighted(rng, design["minoritised_other_codes"])
+                non_index[i]["ethnicity"] = weighted(rng, design["minoritised_other_codes"])
         for child in children:
             child["sin"] = None
         row["children"] = children
@@ -1003,7 +501,7 @@ def _build_children_and_sins(
             n_sin = int(others.get("with_sin", 0))
             n_rr = int(others.get("with_rr", 0))
             for j, i in enumerate(rng.choice(len(children), size=n_sin, replace=False)):
-                lo = _jan1(int(profile["cohort_year"]) - 2)
+                lo = jan1(int(profile["cohort_year"]) - 2)
                 hi = row["submitted"] - 200 * DAY
                 incident, notification, rr_date = own_incident(row, lo, hi)
                 add_sin(
@@ -1051,10 +549,10 @@ def _assign_review_codes(plan: list[dict], profile: Mapping, rng: np.random.Gene
         ("published", targets["publication_counts"]),
         ("methodology", targets["methodology_counts"]),
     ):
-        for row, value in zip(plan, _exact(rng, counts, n), strict=True):
+        for row, value in zip(plan, exact(rng, counts, n), strict=True):
             row[field] = value
     for theme, k in design["theme_yes_counts"].items():
-        values = _exact(rng, {"yes": k, "no": n - int(k)}, n)
+        values = exact(rng, {"yes": k, "no": n - int(k)}, n)
         for row, value in zip(plan, values, strict=True):
             row[theme] = value
 
@@ -1091,7 +589,7 @@ def _add_national(
     rrs: list[dict],
     profile: Mapping,
     rng: np.random.Generator,
-    calendar: _Calendar,
+    calendar: Calendar,
     partnerships: list[str],
 ) -> None:
     """Rapid reviews (with their SINs) and SINs of children outside the cohort.
@@ -1100,7 +598,7 @@ def _add_national(
     the cohort's own (all commissioned) included.
     """
     national = profile["design"]["national"]
-    rr_start = _day(profile["design"]["timeline"]["rr_register_start"])
+    rr_start = day(profile["design"]["timeline"]["rr_register_start"])
     delay_weights = np.array(profile["design"]["timeline"]["notification_delay_weights"], float)
     cohort_years = Counter(int(str(r["rr_date"])[:4]) for r in rrs)
 
@@ -1115,8 +613,8 @@ def _add_national(
             raise CalibrationError(
                 f"{year}: the cohort has more rapid reviews than the year's total"
             )
-        days = calendar.busdays(max(_jan1(year), rr_start), _dec31(year))
-        late = calendar.busdays(max(_jan1(year), _day(national["pending_from"])), _dec31(year))
+        days = calendar.busdays(max(jan1(year), rr_start), dec31(year))
+        late = calendar.busdays(max(jan1(year), day(national["pending_from"])), dec31(year))
         rr_dates.append(rng.choice(days, size=n_commissioned + n_not))
         rr_dates.append(rng.choice(late, size=n_pending))
         decisions += ["commissioned"] * n_commissioned + ["not commissioned"] * n_not
@@ -1136,11 +634,11 @@ def _add_national(
         rng.choice(len(delay_weights), size=n_rr, p=delay_weights / delay_weights.sum()), delay
     )
     notification = incident + notify.astype("timedelta64[D]")
-    types = _weighted(rng, national["incident_type_weights"]["with_rr"], n_rr)
+    types = weighted(rng, national["incident_type_weights"]["with_rr"], n_rr)
 
     # SINs that did not lead to a rapid review.
     n_free = int(national["sins_without_rr"])
-    lo, hi = (_day(d) for d in national["sins_without_rr_window"])
+    lo, hi = (day(d) for d in national["sins_without_rr_window"])
     free_notification = lo + rng.integers(0, int((hi - lo) / DAY) + 1, n_free).astype(
         "timedelta64[D]"
     )
@@ -1150,12 +648,12 @@ def _add_national(
     free_incident = free_incident.astype(object)
     for i in rng.choice(n_free, size=int(national["sins_without_incident_date"]), replace=False):
         free_incident[i] = None
-    free_types = _weighted(rng, national["incident_type_weights"]["without_rr"], n_free)
+    free_types = weighted(rng, national["incident_type_weights"]["without_rr"], n_free)
 
     n = n_rr + n_free
-    sexes = _weighted(rng, national["sex_weights"], n)
+    sexes = weighted(rng, national["sex_weights"], n)
     ages = rng.choice(len(national["age_weights"]), size=n, p=_p(national["age_weights"]))
-    codes = _weighted(rng, national["ethnicity_weights"], n)
+    codes = weighted(rng, national["ethnicity_weights"], n)
     where = rng.integers(len(partnerships), size=n)
     all_incident = list(incident) + list(free_incident)
     all_notification = list(notification) + list(free_notification)
@@ -1275,118 +773,3 @@ def _dates(values) -> pd.Series:
     """Dates (numpy days, or None) as a datetime64 column."""
     cleaned = [pd.NaT if v is None else pd.Timestamp(v) for v in values]
     return pd.Series(pd.to_datetime(cleaned), dtype="datetime64[s]").reset_index(drop=True)
-
-
-# --------------------------------------------------------------------------
-# Checks
-# --------------------------------------------------------------------------
-
-
-def _counts(values: pd.Series) -> dict:
-    return {k: int(v) for k, v in values.value_counts().sort_index().items()}
-
-
-def _week_summary(weeks: pd.Series) -> dict:
-    weeks = weeks.astype(int)
-    return {
-        "n": len(weeks),
-        "median": float(np.median(weeks)) if len(weeks) else None,
-        "min": int(weeks.min()) if len(weeks) else None,
-        "max": int(weeks.max()) if len(weeks) else None,
-        "range": int(weeks.max() - weeks.min()) if len(weeks) else None,
-    }
-
-
-def _lcspr_sex(per: pd.DataFrame, kids: pd.DataFrame) -> pd.Series:
-    """Index child's sex; without one, the children's common sex or "mixed"."""
-    common = kids.groupby("lcspr_id")["sex_final"].agg(
-        lambda s: s.iloc[0] if s.nunique() == 1 else "mixed"
-    )
-    return per["sex_final"].fillna(per["lcspr_id"].map(common))
-
-
-def _plain(value):
-    """Nested dict with str keys and plain numbers, for comparison."""
-    if isinstance(value, Mapping):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    return value
-
-
-def _compare(key: str, target, got, partial: bool) -> list[str]:
-    """Differences between a target and a figure; ``partial``: extra keys allowed."""
-    if isinstance(target, dict):
-        if not isinstance(got, dict):
-            return [f"{key}: expected {target}, got {got}"]
-        problems = []
-        for k, v in target.items():
-            problems += _compare(
-                f"{key}.{k}", v, got.get(k, None if isinstance(v, dict) else 0), partial
-            )
-        extra = {k: v for k, v in got.items() if k not in target and v}
-        if extra and not partial:
-            problems.append(f"{key}: unexpected {extra}")
-        return problems
-    return [] if target == got else [f"{key}: expected {target}, got {got}"]
-
-
-def _consistency_problems(frames: Mapping[str, pd.DataFrame], profile: Mapping) -> list[str]:
-    """Rules of the data contract the cohort must keep."""
-    problems = []
-    sins, rrs = frames["sins"], frames["rapid_reviews"]
-    reviews, children = frames["reviews"], frames["children"]
-    year = int(profile["cohort_year"])
-    for name, frame, column in (
-        ("sins", sins, "sin_id"),
-        ("rapid_reviews", rrs, "rr_id"),
-        ("reviews", reviews, "lcspr_id"),
-    ):
-        if frame[column].duplicated().any():
-            problems.append(f"{name}: duplicate {column}")
-    if rrs["sin_id"].duplicated().any():
-        problems.append("rapid_reviews: more than one rapid review for a SIN")
-    if not rrs["sin_id"].isin(sins["sin_id"]).all():
-        problems.append("rapid_reviews: sin_id not in the SIN register")
-    linked = children["sin_id"].dropna()
-    if not linked.isin(sins["sin_id"]).all():
-        problems.append("children: sin_id not in the SIN register")
-    if linked.duplicated().any():
-        problems.append("children: a SIN linked from two children")
-    if (children.groupby("lcspr_id")["is_index_child"].agg(lambda s: (s == "yes").sum()) > 1).any():
-        problems.append("children: more than one index child in an LCSPR")
-    n_rows = children.groupby("lcspr_id").size().reindex(reviews["lcspr_id"]).fillna(0)
-    if not np.array_equal(reviews["n_children"].to_numpy(int), n_rows.to_numpy(int)):
-        problems.append("reviews: n_children differs from the children listed")
-    if (reviews["date_submitted"].dt.year != year).any():
-        problems.append(f"reviews: date_submitted outside {year}")
-    if (sins["notification_date"] < sins["incident_date"]).any():
-        problems.append("sins: notification before incident")
-    with_rr = rrs.join(sins.set_index("sin_id"), on="sin_id")
-    if (with_rr["rr_date"] < with_rr["notification_date"]).any():
-        problems.append("rapid_reviews: rapid review before its notification")
-    if (with_rr["rr_date"] < with_rr["incident_date"]).any():
-        problems.append("rapid_reviews: rapid review before the incident")
-    kids = children.join(sins.set_index("sin_id"), on="sin_id").join(
-        rrs.set_index("sin_id")["rr_date"], on="sin_id"
-    )
-    kids = kids.merge(
-        reviews[["lcspr_id", "date_submitted", "partnership", "incident_type"]],
-        on="lcspr_id",
-        how="left",
-        suffixes=("", "_review"),
-    )
-    if (kids["rr_date"] > kids["date_submitted"]).any():
-        problems.append("children: a linked rapid review after the LCSPR")
-    if (kids["incident_date"] > kids["date_submitted"]).any():
-        problems.append("children: a linked incident after the LCSPR")
-    index = kids.loc[(kids["is_index_child"] == "yes") & kids["sin_id"].notna()]
-    if (index["partnership"] != index["partnership_review"]).any():
-        problems.append("reviews: partnership differs from the index child's SIN")
-    if (index["incident_type"] != index["incident_type_review"]).any():
-        problems.append("sins: an index child's incident type differs from its LCSPR's")
-    return problems
-
-
-if __name__ == "__main__":
-    main()
