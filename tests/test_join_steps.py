@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from test_join_tables import CONFIG, SHEETS
+from test_join_tables import SETTINGS, SHEETS
 from test_validate import table_of
 from tiny_cohort import tiny_frames
 
@@ -22,7 +22,7 @@ INFO = {source: join.SourceInfo("in.xlsx", sheet) for source, sheet in SHEETS.it
 def clean() -> dict[str, pd.DataFrame]:
     raw = tiny_frames()
     return {
-        source: clean_source(table_of(raw[source], SHEETS[source]), source, CONFIG["codebook"])[0]
+        source: clean_source(table_of(raw[source], SHEETS[source]), source, SETTINGS)[0]
         for source in raw
     }
 

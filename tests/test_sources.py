@@ -8,6 +8,7 @@ from conftest import load_default_config
 from lcspr_stats import config as cfg
 from lcspr_stats import synth, validate, workspace
 from lcspr_stats.input_templates import column_notes
+from lcspr_stats.settings import Settings
 from lcspr_stats.sources import BY_NAME, SOURCE_TABLE, SOURCES, default_files
 
 
@@ -32,7 +33,7 @@ def test_the_bundled_config_uses_the_default_files_and_sheets():
 
 
 def test_per_source_tables_of_other_modules_cover_every_source():
-    contracts = validate.source_specs(load_default_config()["codebook"])
+    contracts = validate.source_specs(Settings.from_config(load_default_config()).codebook)
     assert set(contracts) == set(SOURCES)
     assert set(validate.ID_COLUMNS) == set(SOURCES)
     assert set(column_notes()) <= set(SOURCES)
@@ -48,7 +49,7 @@ def test_synth_and_a_new_workspace_write_the_default_workbooks():
 
 
 def test_a_new_workspace_config_describes_each_source():
-    text = workspace.workspace_values(2022, load_default_config())["inputs"]
+    text = workspace.workspace_values(2022, Settings.from_config(load_default_config()))["inputs"]
     parsed = yaml.safe_load(text)["inputs"]
     assert list(parsed) == list(SOURCES)
     for source in SOURCE_TABLE:
