@@ -12,12 +12,13 @@ import copy
 import json
 import re
 from pathlib import Path
+from types import SimpleNamespace
 
-import numpy as np
 import openpyxl
 import pandas as pd
 import pytest
 from conftest import ROOT, config_into, load_default_config, run_snakemake
+from test_disclosure import determined
 
 from lcspr_stats.config import check_config
 from lcspr_stats.errors import InputError
@@ -142,26 +143,6 @@ def test_unknown_variable_and_category_are_clear_config_errors(default_config):
         check_config(bad)
 
 
-def _determined(unknown: list[tuple[str, str]], equations: list[dict]) -> set:
-    """Test-only: which unknown cells the margin equations fix (rank test per cell).
-
-    Each equation is ``{cell: coefficient}`` over unknown cells (known cells
-    moved to the right-hand side).
-    """
-    if not unknown or not equations:
-        return set()
-    column = {c: i for i, c in enumerate(unknown)}
-    matrix = np.array([[eq.get(c, 0.0) for c in unknown] for eq in equations])
-    rank = np.linalg.matrix_rank(matrix)
-    fixed = set()
-    for c in unknown:
-        unit = np.zeros(len(unknown))
-        unit[column[c]] = 1
-        if np.linalg.matrix_rank(np.vstack([matrix, unit])) == rank:
-            fixed.add(c)
-    return fixed
-
-
 @pytest.fixture(scope="module")
 def crosstab_run(tmp_path_factory) -> Path:
     """The bundled cohort with one cross-tabulation added in config, at threshold 10."""
@@ -216,20 +197,21 @@ def test_a_cross_tabulation_added_in_config_reaches_every_output(crosstab_run, b
 
     # No [c] can be worked out from the margins: row n = its columns, column
     # totals = the rows above (the Total row's n is n_lcsprs, published elsewhere).
-    equations = []
+    # The rank test is test_disclosure's, independent of the pipeline's.
     body = table.loc[table["review_type"] != "Total"]
-    for _, row in table.iterrows():
-        equations.append(
-            {(row["review_type"], "n"): 1.0}
-            | {(row["review_type"], c): -1.0 for c in columns.values()}
+    relations = [
+        SimpleNamespace(
+            total=(row["review_type"], "n"),
+            parts=[(row["review_type"], c) for c in columns.values()],
         )
-    for column in [*columns.values(), "n"]:
-        equations.append(
-            {("Total", column): 1.0} | {(r, column): -1.0 for r in body["review_type"]}
-        )
-    unknown = sorted(set(suppressed))
-    restricted = [{c: v for c, v in eq.items() if c in unknown} for eq in equations]
-    assert not _determined(unknown, [eq for eq in restricted if eq])
+        for _, row in table.iterrows()
+    ] + [
+        SimpleNamespace(total=("Total", c), parts=[(r, c) for r in body["review_type"]])
+        for c in [*columns.values(), "n"]
+    ]
+    cells = [(r, c) for r in table["review_type"] for c in [*columns.values(), "n"]]
+    grid = SimpleNamespace(values=dict.fromkeys(cells, 0), relations=relations)
+    assert not determined(grid, set(suppressed))
 
 
 def test_a_declared_breakdown_gets_a_note_naming_its_base(crosstab_run):
