@@ -97,7 +97,6 @@ def hand_off(config: dict, checked: list[tuple[InputCheck, dict]]) -> None:
             write_ingest(
                 result.frames[source],
                 result.source_quality[source],
-                result.info[source],
                 handoff.frame_file(folder, source),
                 handoff.quality_file(folder, source),
             )

@@ -11,19 +11,16 @@ from pathlib import Path
 import pandas as pd
 
 from . import config as cfg
-from .check import link_sources, read_and_clean, strict_check
 from .determinism import atomic_write_text
 from .errors import InputError, run_reporting_errors
-from .handoff import take_cohort, take_source
-from .join import SourceInfo
 from .safety import neutralise_formulas
-from .validate import QUALITY_COLUMNS, quality_frame
 
-# What only one stage uses is imported inside its function: the derive
-# stage's derive and confidential, the tables stage's tables and disclosure
-# (which import scipy.stats, about 0.9 s). The other jobs start faster, and
-# a rule's computed code inputs (lcspr_stats.codedeps) name only the modules
-# its stage can run, so editing one of them reruns only the jobs it affects.
+# Every Snakemake script imports this module (for as_script), so at its top
+# it imports only what all stages share. What one stage uses is imported
+# inside its function (the tables stage's tables and disclosure import
+# scipy.stats, about 0.9 s): each job starts faster, and a rule's computed
+# code inputs (lcspr_stats.codedeps) name only the modules its stage can run,
+# so editing io.py reruns the ingest jobs and not the charts.
 
 log = logging.getLogger("lcspr_stats")
 
@@ -48,18 +45,15 @@ def write_json(data: dict, path: str | Path) -> None:
 
 
 def write_ingest(
-    frame: pd.DataFrame,
-    quality: pd.DataFrame,
-    info: SourceInfo,
-    frame_out: str | Path,
-    quality_out: str | Path,
+    frame: pd.DataFrame, quality: pd.DataFrame, frame_out: str | Path, quality_out: str | Path
 ) -> None:
-    """Write one source's clean frame (a pickle that keeps its file and sheet) and its problems.
+    """Write one source's clean frame and its problems.
 
-    The ingest job writes these, and so does the check before the first job
-    for the job to take (:mod:`lcspr_stats.handoff`): the same files either way.
+    The frame's ``attrs`` (its file and sheet, from
+    :func:`lcspr_stats.check.read_and_clean`) are kept in the pickle. The
+    ingest job writes these, and so does the check before the first job for
+    the job to take (:mod:`lcspr_stats.handoff`): the same files either way.
     """
-    frame.attrs = {"file": info.file, "sheet": info.sheet}
     Path(frame_out).parent.mkdir(parents=True, exist_ok=True)
     frame.to_pickle(frame_out)
     write_csv(quality, quality_out)
@@ -83,6 +77,9 @@ def run_ingest(source: str, year: int, config: dict, frame_out: str, quality_out
     frame_out, quality_out : str
         Paths of the clean frame (pickle) and the data-quality CSV.
     """
+    from .check import read_and_clean, strict_check
+    from .handoff import take_source
+
     taken = take_source(config, source, year, frame_out, quality_out)
     if taken:
         log.info(
@@ -92,13 +89,16 @@ def run_ingest(source: str, year: int, config: dict, frame_out: str, quality_out
             taken["problems"],
         )
         return
-    frame, quality, info = read_and_clean(config, source, year)
+    frame, quality, _info = read_and_clean(config, source, year)
     strict_check(quality, config.get("strict", False))
     log.info("%s: %d rows read, %d data problems", source, len(frame), len(quality))
-    write_ingest(frame, quality, info, frame_out, quality_out)
+    write_ingest(frame, quality, frame_out, quality_out)
 
 
-def _load(path: str) -> tuple[pd.DataFrame, SourceInfo]:
+def _load(path: str):
+    """A clean frame written by :func:`write_ingest`, and the file and sheet it came from."""
+    from .join import SourceInfo
+
     frame = pd.read_pickle(path)
     return frame, SourceInfo(frame.attrs.get("file", ""), frame.attrs.get("sheet", ""))
 
@@ -122,8 +122,11 @@ def run_derive(
     the check before the first job linked from these same frames is taken
     rather than linked again (:func:`lcspr_stats.handoff.take_cohort`).
     """
+    from .check import link_sources, strict_check
     from .confidential import identifying_values, mask_quality
     from .derive import derive_fields
+    from .handoff import take_cohort
+    from .validate import QUALITY_COLUMNS, quality_frame
 
     frames, info = {}, {}
     for source in SOURCES:

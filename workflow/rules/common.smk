@@ -1,7 +1,7 @@
 # Helpers shared by the rules: paths and the list of final outputs.
 from pathlib import Path
 
-import lcspr_stats
+from lcspr_stats.codedeps import script_code
 
 SOURCES = ["sin_register", "rapid_review_register", "reviews", "children"]
 PROCESSED = config["processed_dir"]
@@ -37,16 +37,18 @@ wildcard_constraints:
     source="|".join(SOURCES),
 
 
-PACKAGE_DIR = Path(lcspr_stats.__file__).parent
+SCRIPTS = Path(workflow.basedir) / "workflow" / "scripts"
 
 
-def package_code(*modules):
-    """Source files of the package a job runs, to list among its inputs.
+def package_code(script):
+    """The package files a rule's script can run, to list among its inputs.
 
-    Editing one reruns the jobs that use it and only those; Snakemake's own
-    code trigger sees only the thin script.
+    Computed from the imports of the script and of the package
+    (lcspr_stats.codedeps), templates included: editing one reruns the jobs
+    that can run it and only those; Snakemake's own code trigger sees only
+    the thin script. Give the script's name, as in the rule's script:.
     """
-    return [str(PACKAGE_DIR / f"{module}.py") for module in modules]
+    return script_code(SCRIPTS / script)
 
 
 def source_path(wildcards):
