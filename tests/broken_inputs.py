@@ -548,14 +548,16 @@ FATAL = [
     Case(
         "header_only_reviews",
         with_frames(lambda d: d.__setitem__("reviews", d["reviews"].iloc[0:0])),
-        f"file '{SCHEDULE}', sheet 'reviews', column 'date_submitted': no LCSPRs submitted in "
-        "2021: the cohort is empty, so no tables can be made",
+        f"file '{SCHEDULE}', sheet 'reviews', column 'date_submitted': no LCSPR was submitted in "
+        "2021, so cohort 2021 would have no tables; remove 2021 from 'cohorts' in the config, "
+        "or check the file and its dates",
     ),
     Case(
         "no_lcspr_in_cohort_year",
         with_frames(other_cohort_only),
-        f"file '{SCHEDULE}', sheet 'reviews', column 'date_submitted': no LCSPRs submitted in "
-        "2021: the cohort is empty, so no tables can be made",
+        f"file '{SCHEDULE}', sheet 'reviews', column 'date_submitted': no LCSPR was submitted in "
+        "2021, so cohort 2021 would have no tables; remove 2021 from 'cohorts' in the config, "
+        "or check the file and its dates",
     ),
     Case(
         "several_fatal_at_once",

@@ -135,9 +135,11 @@ def test_a_cohort_without_lcsprs_stops_the_run_before_any_job(tmp_path, capsys):
     assert cli.main(["run", "--config", str(configfile)]) == 1
     err = capsys.readouterr().err
     assert "column 'date_submitted': no LCSPR was submitted in 2020" in err
-    assert "remove 2020 from 'cohorts'" in err and err.count("\n") == 1
+    # The check moved from the CLI (which no longer reads any input) into the
+    # workflow's check before its first job: its one message, then the log's path.
+    assert "remove 2020 from 'cohorts'" in err and err.count("\n") == 2 and "full log:" in err
     assert not (tmp_path / "results").exists()
-    assert not (tmp_path / "logs").exists(), "Snakemake never started"
+    assert not (tmp_path / "processed").exists(), "no job ran"
 
 
 def test_run_names_a_missing_input_file(tmp_path, capsys):

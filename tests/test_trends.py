@@ -9,9 +9,9 @@ import published_2021 as published
 import pytest
 from conftest import ROOT, config_into, load_default_config, run_snakemake
 
-from lcspr_stats.check import check_cohorts_have_lcsprs
 from lcspr_stats.config import check_config
 from lcspr_stats.errors import InputError
+from lcspr_stats.preflight import preflight
 from lcspr_stats.settings import Settings
 from lcspr_stats.trends import figure_bytes, periods_frame, trends_chart, trends_table
 
@@ -105,13 +105,15 @@ def test_chart_bytes_are_the_same_every_time(key_figures, reference):
 
 
 def test_a_cohort_without_lcsprs_is_named_before_anything_runs():
+    # check.check_cohorts_have_lcsprs is gone: the check before the first job
+    # (preflight) is the one place, and lists the empty cohorts with any other problem.
     config = check_config(load_default_config())
-    check_cohorts_have_lcsprs(config)  # 2021 has its 84
+    preflight(config)  # 2021 has its 84
     config["cohorts"] = [2019, 2020, 2021]
     with pytest.raises(InputError) as error:
-        check_cohorts_have_lcsprs(config)
+        preflight(config)
     message = str(error.value)
-    assert message.startswith("2 cohorts have no LCSPRs")
+    assert message.startswith("2 problems stop the run")
     assert "sheet 'reviews', column 'date_submitted': no LCSPR was submitted in 2019" in message
     assert "no LCSPR was submitted in 2020" in message and "in 2021" not in message
 

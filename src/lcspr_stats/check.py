@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 
@@ -30,6 +30,8 @@ class InputCheck:
         The linked cohort (LCSPRs, children, link problems, reconciliation).
     quality : pandas.DataFrame
         Every per-value problem, from reading and from linking.
+    source_quality : dict
+        The per-value problems found reading each source (keyed by source).
     """
 
     year: int
@@ -37,6 +39,7 @@ class InputCheck:
     info: dict[str, SourceInfo]
     cohort: CohortFrames
     quality: pd.DataFrame
+    source_quality: dict[str, pd.DataFrame] = field(default_factory=dict)
 
     @property
     def rows_read(self) -> dict[str, int]:
@@ -52,7 +55,8 @@ def read_and_clean(
     Returns
     -------
     frame : pandas.DataFrame
-        The clean frame (see :func:`lcspr_stats.validate.clean_source`).
+        The clean frame (see :func:`lcspr_stats.validate.clean_source`), its
+        ``attrs`` naming the ``file`` and ``sheet``.
     quality : pandas.DataFrame
         Its per-value problems.
     info : SourceInfo
@@ -71,14 +75,25 @@ def read_and_clean(
         max_unzipped_bytes=settings.max_unzipped_bytes,
     )
     frame, quality = clean_source(table, source, settings)
+    # The frame keeps where it came from, as the ingest job's pickle does, so a
+    # cohort linked here is the one the derive job would link from the pickles.
+    frame.attrs = {"file": table.file, "sheet": table.sheet}
     return frame, quality, SourceInfo(table.file, table.sheet)
 
 
 def link_sources(
     year: int, frames: dict[str, pd.DataFrame], info: dict[str, SourceInfo], config: dict
 ) -> CohortFrames:
-    """Link one cohort from the clean frame of each source (keyed by source name)."""
-    return link_cohort(
+    """Link one cohort from the clean frame of each source (keyed by source name).
+
+    Raises
+    ------
+    InputError
+        If no LCSPR was submitted in ``year`` (:func:`empty_cohort_error`):
+        the one place that refuses an empty cohort, for the check before the
+        first job, ``lcspr-stats validate`` and the derive stage alike.
+    """
+    cohort = link_cohort(
         year,
         frames["reviews"],
         frames["children"],
@@ -87,13 +102,16 @@ def link_sources(
         info,
         cfg.rapid_review_years(config, year),
     )
+    if cohort.lcsprs.empty:
+        raise empty_cohort_error(year, info["reviews"])
+    return cohort
 
 
 def check_inputs(config: dict, year: int) -> InputCheck:
     """Read, check and link every source of one cohort without writing anything.
 
-    Fatal problems of all sources are gathered and raised together, so a user
-    fixing files sees every one at once.
+    Fatal problems of all sources (and a cohort with no LCSPRs) are gathered
+    and raised together, so a user fixing files sees every one at once.
 
     Parameters
     ----------
@@ -124,25 +142,27 @@ def gather_inputs(config: dict, year: int) -> tuple[InputCheck | None, list[str]
     Returns
     -------
     result : InputCheck or None
-        None when a fatal problem stopped a source from being read.
+        None when a fatal problem stopped a source from being read, or the
+        cohort from being linked (no LCSPRs in it).
     fatal : list of str
         One message per fatal problem (file, sheet, column and what was expected).
     """
-    frames, info, problems, fatal = {}, {}, [], []
+    frames, info, by_source, fatal = {}, {}, {}, []
     for source in cfg.SOURCES:
         try:
-            frames[source], quality, info[source] = read_and_clean(config, source, year)
+            frames[source], by_source[source], info[source] = read_and_clean(config, source, year)
         except InputError as error:
             fatal.append(error.render())
-            continue
-        problems.append(quality)
     if fatal:
         return None, fatal
-    cohort = link_sources(year, frames, info, config)
-    problems.append(cohort.quality)
-    found = [p for p in problems if len(p)]
+    try:
+        cohort = link_sources(year, frames, info, config)
+    except InputError as error:
+        return None, [error.render()]
+    found = [p for p in [*by_source.values(), cohort.quality] if len(p)]
     quality = pd.concat(found, ignore_index=True) if found else quality_frame()
-    return InputCheck(year=year, frames=frames, info=info, cohort=cohort, quality=quality), []
+    result = InputCheck(year, frames, info, cohort, quality, source_quality=by_source)
+    return result, []
 
 
 def combine_messages(messages: list[str]) -> str:
@@ -180,53 +200,19 @@ def strict_message(lines: list[str]) -> str:
     )
 
 
+def strict_check(quality: pd.DataFrame, strict: bool) -> None:
+    """In strict mode, any per-value problem is fatal: raise listing them all."""
+    lines = strict_messages(quality)
+    if strict and lines:
+        raise InputError(strict_message(lines))
+
+
 def empty_cohort_error(year: int, reviews: SourceInfo) -> InputError:
-    """The fatal error for a cohort year with no LCSPRs submitted in it."""
+    """The fatal error for a cohort year with no LCSPR submitted in it, naming the file read."""
     return InputError(
-        f"no LCSPRs submitted in {year}: the cohort is empty, so no tables can be made",
+        f"no LCSPR was submitted in {year}, so cohort {year} would have no tables; remove "
+        f"{year} from 'cohorts' in the config, or check the file and its dates",
         file=reviews.file,
         sheet=reviews.sheet,
         column="date_submitted",
     )
-
-
-def check_cohorts_have_lcsprs(config: dict) -> None:
-    """Stop before anything runs if a cohort year has no LCSPR submitted in it.
-
-    Reads only the coding schedule's ``reviews`` sheet of each cohort. A sheet
-    that cannot be read is passed over here: the full check (or the run's
-    first job) names that problem with its file, sheet and column.
-
-    Parameters
-    ----------
-    config : dict
-        A validated config; ``cohorts`` lists the years.
-
-    Raises
-    ------
-    InputError
-        Naming every cohort year without LCSPRs, with the file and sheet read.
-    """
-    empty = []
-    for year in (int(y) for y in config["cohorts"]):
-        try:
-            reviews, _quality, info = read_and_clean(config, "reviews", year)
-        except InputError:
-            continue
-        if not (reviews["date_submitted"].dt.year == year).any():
-            empty.append(
-                InputError(
-                    f"no LCSPR was submitted in {year}, so cohort {year} would have no "
-                    f"tables; remove {year} from 'cohorts' in the config, or check the "
-                    "file and its dates",
-                    file=info.file,
-                    sheet=info.sheet,
-                    column="date_submitted",
-                ).render()
-            )
-    if len(empty) == 1:
-        raise InputError(empty[0])
-    if empty:
-        raise InputError(
-            f"{len(empty)} cohorts have no LCSPRs:\n" + "\n".join(f"  {m}" for m in empty)
-        )

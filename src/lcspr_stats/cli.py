@@ -14,9 +14,16 @@ from collections.abc import Callable
 from pathlib import Path
 
 from . import config as cfg
-from .errors import InputError
+from .errors import (
+    EXIT_INPUT,
+    EXIT_INTERNAL,
+    EXIT_OK,
+    EXIT_USAGE,
+    INTERNAL,
+    InputError,
+    run_reporting_errors,
+)
 
-EXIT_OK, EXIT_PROBLEM, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 PROG = "lcspr-stats"
 # Snakemake's progress line: "3 of 12 steps (25%) done".
 PROGRESS = re.compile(r"^(\d+) of (\d+) steps \(([\d.]+%)\) done")
@@ -172,8 +179,7 @@ def _print_check(result, show: int) -> None:
 
 def cmd_validate(args: argparse.Namespace) -> int:
     """Check every cohort's inputs; exit 1 if any fatal problem is found."""
-    from .check import check_cohorts_have_lcsprs, check_inputs
-    from .stages import strict_check
+    from .check import check_inputs, strict_check
 
     config_path = _config_path(args.config)
     config = cfg.load_config(config_path)
@@ -184,7 +190,6 @@ def cmd_validate(args: argparse.Namespace) -> int:
             print(f"Cohort {year} (config {config_path})")
             try:
                 result = check_inputs(config, year)
-                check_cohorts_have_lcsprs({**config, "cohorts": [year]})
             except InputError as error:
                 print("  Stopped by a fatal problem (below).")
                 fatal.append(error.render())
@@ -197,7 +202,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     if fatal:
         for message in fatal:
             _error(message)
-        return EXIT_PROBLEM
+        return EXIT_INPUT
     print(f"No fatal problems: `{PROG} run` can go ahead.")
     return EXIT_OK
 
@@ -272,8 +277,12 @@ def snakemake_error(lines: list[str], most: int = 8) -> str:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    """Run the workflow for every cohort of the config, showing progress."""
-    from .check import check_cohorts_have_lcsprs
+    """Run the workflow for every cohort of the config, showing progress.
+
+    Only a missing file is looked for here (no input is read): the workflow's
+    own check before its first job reads every input once, stops on any
+    problem (a cohort without LCSPRs too) and hands its work to the jobs.
+    """
     from .workspace import project_root
 
     config_path = _config_path(args.config).resolve()
@@ -282,7 +291,6 @@ def cmd_run(args: argparse.Namespace) -> int:
     folder = config_path.parent
     with _in_folder_of(config_path):
         _check_files_exist(config, config_path)
-        check_cohorts_have_lcsprs(config)
     command = [
         sys.executable,
         "-m",
@@ -338,7 +346,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         for message in errors or [snakemake_error(tail)]:
             _error(message)
         _error(f"the run stopped (Snakemake exit status {status}); full log: {log_path}")
-        return EXIT_PROBLEM
+        return EXIT_INTERNAL if any(m.startswith(INTERNAL) for m in errors) else EXIT_INPUT
     if args.dry_run:
         print("Dry run: nothing was made.")
         return EXIT_OK
@@ -572,8 +580,9 @@ def main(argv: list[str] | None = None) -> int:
     Returns
     -------
     int
-        0 on success, 1 when a problem with the inputs, the config or the run
-        stopped it, 2 for a usage error, 3 for an internal error.
+        The exit code (:mod:`lcspr_stats.errors`): 0 on success, 1 when a
+        problem with the inputs, the config or the run stopped it, 2 for a
+        usage error, 3 for an internal error, 130 when interrupted.
     """
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -582,24 +591,13 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_USAGE
     from .synth import CalibrationError
 
-    try:
-        return args.handler(args)
-    except InputError as error:
-        _error(error.render())
-    except CalibrationError as error:
-        _error(str(error))
-    except OSError as error:
-        where = f"'{error.filename}': " if error.filename else ""
-        _error(f"{where}{error.strerror or error}")
-    except KeyboardInterrupt:
-        _error("interrupted")
-        return 130
-    except Exception as error:  # noqa: BLE001 - a user never sees a traceback
-        if args.debug:
-            raise
-        _error(f"internal error ({type(error).__name__}: {error}); run with --debug for details")
-        return EXIT_INTERNAL
-    return EXIT_PROBLEM
+    return run_reporting_errors(
+        lambda: args.handler(args),
+        show=_error,
+        expected=(InputError, CalibrationError, OSError),
+        detail=True,
+        debug=args.debug,
+    )
 
 
 if __name__ == "__main__":

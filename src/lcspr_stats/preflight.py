@@ -1,21 +1,22 @@
-"""Checking every cohort's inputs before any job runs, so bad input stops a run cleanly."""
+"""Checking every cohort's inputs before any job runs, and handing the work to the run's jobs.
+
+Bad input stops a run here, cleanly: one message listing every problem of
+every cohort, exit 1, nothing written. Good input is read, cleaned and
+linked here once; the ingest and derive jobs take what this made
+(:mod:`lcspr_stats.handoff`) instead of doing it again.
+"""
 
 from __future__ import annotations
 
 import sys
-import traceback
 from pathlib import Path
 
 from . import config as cfg
-from .check import (
-    combine_messages,
-    empty_cohort_error,
-    gather_inputs,
-    strict_message,
-    strict_messages,
-)
-from .errors import InputError
+from . import handoff
+from .check import InputCheck, combine_messages, gather_inputs, strict_message, strict_messages
+from .errors import InputError, run_reporting_errors
 from .io import check_file
+from .stages import write_ingest
 
 STOPPED = "lcspr-stats stopped before writing anything to results/."
 
@@ -41,17 +42,23 @@ def input_file_problems(config: dict) -> list[str]:
     return list(dict.fromkeys(problems))
 
 
-def preflight(config: dict) -> None:
+def preflight(config: dict) -> list[tuple[InputCheck, dict]]:
     """Read, check and link the inputs of every cohort; raise if the run cannot go on.
 
     Gathers, over all cohorts, every fatal problem (missing file, sheet or
-    column, unreadable file, duplicate id, empty cohort) and, with
+    column, unreadable file, duplicate id, a cohort without LCSPRs) and, with
     ``strict: true``, every per-value problem, and raises them together.
 
     Parameters
     ----------
     config : dict
         A validated config.
+
+    Returns
+    -------
+    list of (InputCheck, dict)
+        Per cohort, its check and the stamp of each input
+        (:func:`lcspr_stats.handoff.input_stamp`), taken before it was read.
 
     Raises
     ------
@@ -60,47 +67,83 @@ def preflight(config: dict) -> None:
     """
     fatal: list[str] = []
     strict: list[str] = []
-    for year in config["cohorts"]:
-        result, problems = gather_inputs(config, int(year))
+    checked = []
+    for year in (int(y) for y in config["cohorts"]):
+        inputs = {source: handoff.input_stamp(config, source, year) for source in cfg.SOURCES}
+        result, problems = gather_inputs(config, year)
         fatal += problems
         if result is None:
             continue
-        if result.cohort.lcsprs.empty:
-            fatal.append(empty_cohort_error(int(year), result.info["reviews"]).render())
+        checked.append((result, inputs))
         if config.get("strict", False):
             strict += strict_messages(result.quality)
     if fatal:
         raise InputError(combine_messages(fatal))
     if strict:
         raise InputError(strict_message(strict))
+    return checked
 
 
-def exit_on_input_errors(config: dict, *, log_dir: str | None = None) -> None:
+def hand_off(config: dict, checked: list[tuple[InputCheck, dict]]) -> None:
+    """Leave each cohort's clean frames, problems and linked cohort for this run's jobs.
+
+    Writes under ``<processed_dir>/<year>/checked/`` only (never results/),
+    and only once every cohort has passed the check.
+    """
+    token = handoff.new_token()
+    for result, inputs in checked:
+        folder = handoff.start(config, result.year)
+        for source in cfg.SOURCES:
+            write_ingest(
+                result.frames[source],
+                result.source_quality[source],
+                handoff.frame_file(folder, source),
+                handoff.quality_file(folder, source),
+            )
+        counts = {
+            source: {"rows": len(frame), "problems": len(result.source_quality[source])}
+            for source, frame in result.frames.items()
+        }
+        handoff.finish(
+            folder, token=token, config=config, inputs=inputs, counts=counts, cohort=result.cohort
+        )
+
+
+def exit_on_input_errors(
+    config: dict, *, log_dir: str | None = None, hand_off_to_jobs: bool = False
+) -> None:
     """Run :func:`preflight`; on a problem print one clear message and exit 1.
 
     For the Snakefile: nothing has been written when this stops the run, and
     the user sees the message, not a traceback. An unexpected error (a bug)
     is reported in one line, with its traceback written to
-    ``<log_dir>/preflight.log``, and exits 2.
+    ``<log_dir>/preflight.log``, and exits 3
+    (:func:`lcspr_stats.errors.run_reporting_errors` decides both).
+
+    Parameters
+    ----------
+    config : dict
+        A validated config.
+    log_dir : str, optional
+        Folder of ``preflight.log``.
+    hand_off_to_jobs : bool
+        When the check passes, leave its work for the run's jobs (:func:`hand_off`).
     """
-    try:
-        preflight(config)
-    except InputError as error:
-        print(f"ERROR {error.render()}\n{STOPPED}", file=sys.stderr)
-        sys.exit(1)
-    except Exception as exc:  # noqa: BLE001 - last line of defence: no traceback on screen
-        where = "the log"
-        if log_dir:
-            log = Path(log_dir) / "preflight.log"
-            log.parent.mkdir(parents=True, exist_ok=True)
-            log.write_text(traceback.format_exc(), encoding="utf-8")
-            where = str(log)
-        print(
-            f"ERROR internal error in lcspr-stats while checking the inputs "
-            f"({type(exc).__name__}); details in {where}\n{STOPPED}",
-            file=sys.stderr,
-        )
-        sys.exit(2)
+
+    def check() -> None:
+        checked = preflight(config)
+        if hand_off_to_jobs:
+            hand_off(config, checked)
+
+    status = run_reporting_errors(
+        check,
+        show=lambda message: print(f"ERROR {message}\n{STOPPED}", file=sys.stderr),
+        log_path=Path(log_dir) / "preflight.log" if log_dir else None,
+        log_mode="w",
+        doing=" while checking the inputs",
+    )
+    if status:
+        sys.exit(status)
 
 
 def exit_if_input_files_missing(config: dict, *, log_dir: str | None = None) -> None:

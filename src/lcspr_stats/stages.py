@@ -5,25 +5,23 @@ from __future__ import annotations
 import json
 import logging
 import sys
-import traceback
 from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
 
 from . import config as cfg
-from .check import empty_cohort_error, link_sources, read_and_clean, strict_message, strict_messages
-from .confidential import identifying_values, mask_quality
-from .derive import derive_fields
 from .determinism import atomic_write_text
-from .errors import InputError
-from .join import SourceInfo
+from .errors import InputError, run_reporting_errors
 from .safety import neutralise_formulas
 from .settings import Settings
-from .validate import QUALITY_COLUMNS, quality_frame
 
-# tables (and disclosure, which uses it) import scipy.stats, about 0.9 s: they
-# are imported inside run_tables so the ingest and derive jobs start faster.
+# Every Snakemake script imports this module (for as_script), so at its top
+# it imports only what all stages share. What one stage uses is imported
+# inside its function (the tables stage's tables and disclosure import
+# scipy.stats, about 0.9 s): each job starts faster, and a rule's computed
+# code inputs (lcspr_stats.codedeps) name only the modules its stage can run,
+# so editing io.py reruns the ingest jobs and not the charts.
 
 log = logging.getLogger("lcspr_stats")
 
@@ -47,17 +45,29 @@ def write_json(data: dict, path: str | Path) -> None:
     atomic_write_text(path, json.dumps(data, indent=2, ensure_ascii=False) + "\n")
 
 
-def strict_check(quality: pd.DataFrame, strict: bool) -> None:
-    """In strict mode, any per-value problem is fatal: list them all."""
-    lines = strict_messages(quality)
-    if strict and lines:
-        raise InputError(strict_message(lines))
+def write_ingest(
+    frame: pd.DataFrame, quality: pd.DataFrame, frame_out: str | Path, quality_out: str | Path
+) -> None:
+    """Write one source's clean frame and its problems.
+
+    The frame's ``attrs`` (its file and sheet, from
+    :func:`lcspr_stats.check.read_and_clean`) are kept in the pickle. The
+    ingest job writes these, and so does the check before the first job for
+    the job to take (:mod:`lcspr_stats.handoff`): the same files either way.
+    """
+    Path(frame_out).parent.mkdir(parents=True, exist_ok=True)
+    frame.to_pickle(frame_out)
+    write_csv(quality, quality_out)
 
 
 def run_ingest(
     source: str, year: int, config: dict | Settings, frame_out: str, quality_out: str
 ) -> None:
     """Read, check and clean one source; write the clean frame and its problems.
+
+    When the check before the first job has read this source in this run,
+    its frame and problems are taken instead (:func:`lcspr_stats.handoff.take_source`),
+    so the file is read once.
 
     Parameters
     ----------
@@ -70,17 +80,29 @@ def run_ingest(
     frame_out, quality_out : str
         Paths of the clean frame (pickle) and the data-quality CSV.
     """
+    from .check import read_and_clean, strict_check
+    from .handoff import take_source
+
     settings = Settings.from_config(config)
-    frame, quality, info = read_and_clean(settings, source, year)
+    taken = take_source(settings.config, source, year, frame_out, quality_out)
+    if taken:
+        log.info(
+            "%s: %d rows, %d data problems, as the check before the first job read them",
+            source,
+            taken["rows"],
+            taken["problems"],
+        )
+        return
+    frame, quality, _info = read_and_clean(settings, source, year)
     strict_check(quality, settings.strict)
     log.info("%s: %d rows read, %d data problems", source, len(frame), len(quality))
-    frame.attrs = {"file": info.file, "sheet": info.sheet}
-    Path(frame_out).parent.mkdir(parents=True, exist_ok=True)
-    frame.to_pickle(frame_out)
-    write_csv(quality, quality_out)
+    write_ingest(frame, quality, frame_out, quality_out)
 
 
-def _load(path: str) -> tuple[pd.DataFrame, SourceInfo]:
+def _load(path: str):
+    """A clean frame written by :func:`write_ingest`, and the file and sheet it came from."""
+    from .join import SourceInfo
+
     frame = pd.read_pickle(path)
     return frame, SourceInfo(frame.attrs.get("file", ""), frame.attrs.get("sheet", ""))
 
@@ -100,16 +122,27 @@ def run_derive(
 
     The data-quality report in results/ has values that could identify a
     case withheld (:func:`lcspr_stats.confidential.mask_quality`); the full
-    report goes to ``quality_unmasked_out``, outside results/.
+    report goes to ``quality_unmasked_out``, outside results/. The cohort
+    the check before the first job linked from these same frames is taken
+    rather than linked again (:func:`lcspr_stats.handoff.take_cohort`).
     """
+    from .check import link_sources, strict_check
+    from .confidential import identifying_values, mask_quality
+    from .derive import derive_fields
+    from .handoff import take_cohort
+    from .validate import QUALITY_COLUMNS, quality_frame
+
     settings = Settings.from_config(config)
     frames, info = {}, {}
     for source in SOURCES:
         frames[source], info[source] = _load(frames_in[source])
-    cohort = link_sources(year, frames, info, settings.config)
+    cohort = take_cohort(settings.config, year, frames_in)
+    if cohort is None:
+        # Refuses a cohort without LCSPRs, as the check before the first job does.
+        cohort = link_sources(year, frames, info, settings.config)
+    else:
+        log.info("cohort %s: linked by the check before the first job", year)
     strict_check(cohort.quality, settings.strict)
-    if cohort.lcsprs.empty:
-        raise empty_cohort_error(year, info["reviews"])
     lcsprs = derive_fields(cohort.lcsprs, cohort.children, settings)
     Path(lcsprs_out).parent.mkdir(parents=True, exist_ok=True)
     lcsprs.to_pickle(lcsprs_out)
@@ -237,8 +270,10 @@ def as_script(function: Callable[..., None], smk: object, **kwargs: object) -> N
     """Run a stage from a Snakemake ``script:``, with its log and clean errors.
 
     An :class:`InputError` is written as one clear line to the log and to
-    standard error, and the job exits 1 (no traceback). Anything else is an
-    internal error: its traceback goes to the log only.
+    standard error, and the job exits 1 (:data:`lcspr_stats.errors.EXIT_INPUT`).
+    Anything else is an internal error: its traceback goes to the log only, and
+    the job exits 3 (:data:`lcspr_stats.errors.EXIT_INTERNAL`); see
+    :func:`lcspr_stats.errors.run_reporting_errors`.
     """
     log_path = smk.log[0] if getattr(smk, "log", None) else None
     handlers: list[logging.Handler] = [logging.StreamHandler(sys.stderr)]
@@ -248,14 +283,11 @@ def as_script(function: Callable[..., None], smk: object, **kwargs: object) -> N
     logging.basicConfig(
         level=logging.INFO, format="%(levelname)s %(message)s", handlers=handlers, force=True
     )
-    try:
-        function(**kwargs)
-    except InputError as error:
-        log.error("%s", error.render())
-        sys.exit(1)
-    except Exception:  # noqa: BLE001 - last line of defence: no traceback on screen
-        if log_path:
-            with open(log_path, "a", encoding="utf-8") as handle:
-                handle.write(traceback.format_exc())
-        log.error("internal error in lcspr-stats; details in %s", log_path or "the log")
-        sys.exit(2)
+    status = run_reporting_errors(
+        lambda: function(**kwargs),
+        show=lambda message: log.error("%s", message),
+        expected=(InputError,),
+        log_path=log_path,
+    )
+    if status:
+        sys.exit(status)

@@ -2,9 +2,9 @@
 import sys
 from pathlib import Path
 
-import lcspr_stats
-from lcspr_stats.figures import FIGURES
+from lcspr_stats.codedeps import script_code
 from lcspr_stats.errors import InputError
+from lcspr_stats.figures import FIGURES
 from lcspr_stats.registry import table_names
 from lcspr_stats.sources import SOURCES
 
@@ -28,18 +28,18 @@ wildcard_constraints:
     source="|".join(SOURCES),
 
 
-PACKAGE_DIR = Path(lcspr_stats.__file__).parent
+SCRIPTS = Path(workflow.basedir) / "workflow" / "scripts"
 
 
-def package_code(*modules):
-    """Source files of the package a job runs, to list among its inputs.
+def package_code(script):
+    """The package files a rule's script can run, to list among its inputs.
 
-    Editing one reruns the jobs that use it and only those; Snakemake's own
-    code trigger sees only the thin script. Every stage builds its settings
-    with ``settings`` (from ``config``), so those two are always listed.
+    Computed from the imports of the script and of the package
+    (lcspr_stats.codedeps), templates included: editing one reruns the jobs
+    that can run it and only those; Snakemake's own code trigger sees only
+    the thin script. Give the script's name, as in the rule's script:.
     """
-    listed = dict.fromkeys([*modules, "settings", "config"])
-    return [str(PACKAGE_DIR / f"{module}.py") for module in listed]
+    return script_code(SCRIPTS / script)
 
 
 def source_path(wildcards):

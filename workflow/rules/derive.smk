@@ -3,7 +3,7 @@
 
 rule derive:
     input:
-        code=package_code("join", "derive", "confidential", "stages"),
+        code=package_code("derive.py"),
         frames=expand(f"{PROCESSED}/{{{{year}}}}/ingest/{{source}}.pkl", source=SOURCES),
         quality=expand(
             f"{PROCESSED}/{{{{year}}}}/ingest/{{source}}.quality.csv", source=SOURCES

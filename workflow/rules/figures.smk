@@ -11,7 +11,7 @@ RELEASE_LABELS = [
 
 rule figures:
     input:
-        code=package_code("figures", "presentation", "publish"),
+        code=package_code("figures.py"),
         tables=expand(f"{RESULTS}/{{{{year}}}}/tables/{{name}}.csv", name=TABLES),
         contents=f"{RESULTS}/{{year}}/tables/contents.csv",
         notes=f"{RESULTS}/{{year}}/tables/notes.csv",

@@ -4,7 +4,7 @@
 rule ingest:
     input:
         source=source_path,
-        code=package_code("io", "clean", "validate", "check", "stages"),
+        code=package_code("ingest.py"),
     output:
         frame=f"{PROCESSED}/{{year}}/ingest/{{source}}.pkl",
         quality=f"{PROCESSED}/{{year}}/ingest/{{source}}.quality.csv",

@@ -28,7 +28,7 @@ MANIFEST_COVERS = list(
 
 rule manifest:
     input:
-        code=package_code("manifest"),
+        code=package_code("manifest.py"),
         outputs=MANIFEST_COVERS,
         inputs=lambda wildcards: cohort_inputs(config, wildcards.year),
     output:

@@ -1,5 +1,7 @@
 # Check every input of every cohort before any job runs: bad input stops the
 # run with one message listing every problem, and nothing is written.
+# Good input is read, cleaned and linked here once, and the ingest and derive
+# jobs take that work (lcspr_stats.handoff) instead of reading it again.
 from lcspr_stats.preflight import exit_if_input_files_missing, exit_on_input_errors
 
 # While parsing (cheap: no file is read unless one is missing or unusable),
@@ -10,5 +12,7 @@ exit_if_input_files_missing(config, log_dir=LOGS)
 
 onstart:
     # Read, check and link every cohort's inputs (and, with strict: true,
-    # refuse any per-value problem) once, before the first job.
-    exit_on_input_errors(config, log_dir=LOGS)
+    # refuse any per-value problem) once, before the first job; then leave
+    # the clean frames and linked cohorts in processed/<year>/checked/ for
+    # this run's ingest and derive jobs.
+    exit_on_input_errors(config, log_dir=LOGS, hand_off_to_jobs=True)

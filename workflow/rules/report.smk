@@ -4,7 +4,7 @@
 
 rule workbook:
     input:
-        code=package_code("workbook", "presentation", "publish"),
+        code=package_code("workbook.py"),
         tables=expand(f"{RESULTS}/{{{{year}}}}/tables/{{name}}.csv", name=TABLES),
         contents=f"{RESULTS}/{{year}}/tables/contents.csv",
         notes=f"{RESULTS}/{{year}}/tables/notes.csv",
@@ -26,11 +26,7 @@ rule workbook:
 
 rule report:
     input:
-        code=package_code("report", "summary", "workbook", "presentation", "publish")
-        + [
-            str(PACKAGE_DIR / "templates" / name)
-            for name in ("report.html.j2", "summary.md.j2")
-        ],
+        code=package_code("report.py"),
         tables=expand(f"{RESULTS}/{{{{year}}}}/tables/{{name}}.csv", name=TABLES),
         contents=f"{RESULTS}/{{year}}/tables/contents.csv",
         notes=f"{RESULTS}/{{year}}/tables/notes.csv",

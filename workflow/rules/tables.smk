@@ -3,9 +3,7 @@
 
 rule tables:
     input:
-        code=package_code(
-            "tables", "uncertainty", "disclosure", "presentation", "derive", "stages"
-        ),
+        code=package_code("tables.py"),
         lcsprs=f"{PROCESSED}/{{year}}/lcsprs.pkl",
         rapid_reviews=f"{PROCESSED}/{{year}}/ingest/rapid_review_register.pkl",
         reference=reference_files,

@@ -4,7 +4,7 @@
 
 rule trends:
     input:
-        code=package_code("trends", "figures", "presentation", "derive"),
+        code=package_code("trends.py"),
         key_figures=expand(f"{RESULTS}/{{year}}/key_figures.json", year=COHORTS),
         reference=reference_files,
     output:
