@@ -31,6 +31,7 @@ import uuid
 from pathlib import Path
 
 from . import config as cfg
+from .determinism import sha256_file
 
 #: The environment variable holding this run's token (set by the check).
 TOKEN_VARIABLE = "LCSPR_STATS_CHECKED"
@@ -86,15 +87,6 @@ def input_stamp(config: dict, source: str, year: int) -> dict | None:
     }
 
 
-def file_digest(path: str | Path) -> str:
-    """SHA-256 of a file's bytes."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def new_token() -> str:
     """A fresh run token, put in the environment so the run's jobs inherit it."""
     token = uuid.uuid4().hex
@@ -126,7 +118,7 @@ def finish(
         "config": config_digest(config),
         "inputs": inputs,
         "counts": counts,
-        "frames": {source: file_digest(frame_file(folder, source)) for source in inputs},
+        "frames": {source: sha256_file(frame_file(folder, source)) for source in inputs},
     }
     (folder / STAMP).write_text(json.dumps(stamp, indent=2) + "\n", encoding="utf-8")
 
@@ -176,7 +168,7 @@ def take_cohort(config: dict, year: int, frames_in: dict[str, str]) -> object | 
     path = checked_dir(config, year) / COHORT
     if stamp is None or not path.is_file() or set(stamp["frames"]) != set(frames_in):
         return None
-    if any(file_digest(frames_in[s]) != digest for s, digest in stamp["frames"].items()):
+    if any(sha256_file(frames_in[s]) != digest for s, digest in stamp["frames"].items()):
         return None
     with open(path, "rb") as handle:
         cohort = pickle.load(handle)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import copy
-import hashlib
 import json
 import os
 import platform
@@ -11,7 +10,7 @@ import re
 from importlib import metadata
 from pathlib import Path
 
-from .determinism import atomic_write_text
+from .determinism import atomic_write_text, sha256_file
 from .settings import Settings
 
 PACKAGE = "lcspr-stats"
@@ -47,15 +46,6 @@ def year_outputs(rules, results_dir: str) -> list[str]:
                 if not template.endswith("/manifest.json"):
                     found.append(template)
     return list(dict.fromkeys(found))
-
-
-def sha256_file(path: str | Path) -> str:
-    """Hex SHA-256 of a file's bytes, read in blocks."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def software_versions() -> dict:
