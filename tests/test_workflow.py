@@ -6,6 +6,8 @@ import json
 import subprocess
 import sys
 
+import pytest
+import yaml
 from conftest import ROOT, config_into, load_default_config, run_snakemake
 from tiny_cohort import tiny_frames, write_tiny_inputs
 
@@ -89,3 +91,52 @@ def test_a_cohort_without_any_duration_still_gets_its_workbook(tmp_path):
     result = run_snakemake(config_into(tmp_path, config))
     assert result.returncode == 0, result.stderr[-3000:]
     assert (tmp_path / "results" / "2021" / "lcspr_tables_2021.xlsx").stat().st_size > 0
+
+
+def jobs_to_rerun(configfile) -> set[str]:
+    """The rules a dry run would run (Snakemake's job stats), for a config as given."""
+    result = run_snakemake(configfile, "-n")
+    assert result.returncode == 0, result.stderr[-2000:]
+    stats = result.stdout.split("Job stats:")[-1] if "Job stats:" in result.stdout else ""
+    found = set()
+    for line in stats.splitlines():
+        parts = line.split()
+        if len(parts) == 2 and parts[1].isdigit() and parts[0] not in ("job", "total"):
+            found.add(parts[0])
+    return found - {"all"}
+
+
+RELEASE = {"figures", "workbook", "report", "trends", "manifest"}
+
+
+@pytest.mark.parametrize(
+    "edit, expected",
+    [
+        (
+            lambda c: c["disclosure_control"].update(enabled=True, threshold=10),
+            {"tables"} | RELEASE,
+        ),
+        (
+            lambda c: c["durations"].update(rr_within_working_days=20),
+            {"derive", "tables"} | RELEASE,
+        ),
+        (lambda c: c.update(strict=True), {"ingest", "derive", "tables"} | RELEASE),
+        (
+            lambda c: c["exclusions"][0].update(reason="Another reason."),
+            {"derive", "tables"} | RELEASE,
+        ),
+        (lambda c: c["release"].update(title="Another title"), RELEASE),
+    ],
+    ids=["disclosure", "threshold", "strict", "exclusion-reason", "release-title"],
+)
+def test_a_config_edit_reruns_the_jobs_that_read_it(bundled_run, tmp_path, edit, expected):
+    # Assumes the bundled run is complete and up to date (nothing to do without an edit);
+    # each rule declares the config sections it reads as params.
+    config = yaml.safe_load((bundled_run.parents[1] / "config.yaml").read_text(encoding="utf-8"))
+    unchanged = tmp_path / "same.yaml"
+    unchanged.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
+    assert jobs_to_rerun(unchanged) == set()
+    edit(config)
+    edited = tmp_path / "edited.yaml"
+    edited.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
+    assert jobs_to_rerun(edited) == expected

@@ -42,6 +42,23 @@ def package_code(script):
     return script_code(SCRIPTS / script)
 
 
+def config_sections(*keys):
+    """The parts of the config a job reads, declared as its ``params``.
+
+    Snakemake reruns a job whose params changed, so editing a threshold, the
+    codebook, an exclusion or disclosure control reruns exactly the jobs that
+    read it (and those downstream), not nothing. A key may name a part of a
+    section (``release.duration_bin_weeks``).
+    """
+    found = {}
+    for key in keys:
+        value = config
+        for part in key.split("."):
+            value = value.get(part) if isinstance(value, dict) else None
+        found[key] = value
+    return found
+
+
 def source_path(wildcards):
     """The input file of one source for one cohort year."""
     return config["inputs"][wildcards.source]["path"].replace("{year}", wildcards.year)

@@ -19,5 +19,13 @@ rule derive:
         f"{LOGS}/{{year}}/derive.log",
     conda:
         "../envs/lcspr_stats.yaml"
+    params:
+        config=config_sections(
+            "codebook",
+            "exclusions",
+            "durations",
+            "strict",
+            "rapid_review_years",
+        ),
     script:
         "../scripts/derive.py"

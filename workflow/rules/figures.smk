@@ -33,5 +33,11 @@ rule figures:
         f"{LOGS}/{{year}}/figures.log",
     conda:
         "../envs/lcspr_stats.yaml"
+    params:
+        config=config_sections(
+            "release",
+            "uncertainty",
+            "reference",
+        ),
     script:
         "../scripts/figures.py"

@@ -12,5 +12,14 @@ rule ingest:
         f"{LOGS}/{{year}}/ingest_{{source}}.log",
     conda:
         "../envs/lcspr_stats.yaml"
+    params:
+        config=config_sections(
+            "inputs",
+            "strict",
+            "dates_day_first",
+            "max_input_bytes",
+            "max_unzipped_bytes",
+            "codebook",
+        ),
     script:
         "../scripts/ingest.py"

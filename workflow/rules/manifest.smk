@@ -37,5 +37,8 @@ rule manifest:
         f"{LOGS}/{{year}}/manifest.log",
     conda:
         "../envs/lcspr_stats.yaml"
+    params:
+        # The manifest records the whole config.
+        config=config,
     script:
         "../scripts/manifest.py"

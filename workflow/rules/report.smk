@@ -20,6 +20,8 @@ rule workbook:
         f"{LOGS}/{{year}}/workbook.log",
     conda:
         "../envs/lcspr_stats.yaml"
+    params:
+        config=config_sections("release", "uncertainty", "reference"),
     script:
         "../scripts/workbook.py"
 
@@ -52,5 +54,7 @@ rule report:
         f"{LOGS}/{{year}}/report.log",
     conda:
         "../envs/lcspr_stats.yaml"
+    params:
+        config=config_sections("release", "uncertainty", "reference"),
     script:
         "../scripts/report.py"

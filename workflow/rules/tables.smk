@@ -19,5 +19,18 @@ rule tables:
         f"{LOGS}/{{year}}/tables.log",
     conda:
         "../envs/lcspr_stats.yaml"
+    params:
+        config=config_sections(
+            "codebook",
+            "exclusions",
+            "durations",
+            "percent_rounding",
+            "rapid_review_years",
+            "reference",
+            "uncertainty",
+            "disclosure_control",
+            "breakdowns",
+            "release.duration_bin_weeks",
+        ),
     script:
         "../scripts/tables.py"

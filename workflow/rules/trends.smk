@@ -24,5 +24,11 @@ rule trends:
         f"{LOGS}/trends.log",
     conda:
         "../envs/lcspr_stats.yaml"
+    params:
+        config=config_sections(
+            "cohorts",
+            "release",
+            "reference",
+        ),
     script:
         "../scripts/trends.py"
