@@ -97,7 +97,7 @@ def _missing_label(variable: str, codebook: dict) -> str | None:
     key = VARIABLES[variable].missing
     if key is None:
         return None
-    return str(codebook.get(key, key)) if key in codebook else key
+    return str(codebook.get(key, key))
 
 
 def check_declaration(declaration: dict, codebook: dict) -> None:

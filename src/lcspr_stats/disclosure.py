@@ -69,6 +69,9 @@ class DisclosureGrid:
     # Statistics that describe the cases counted by cells (Table 3's median, range ...,
     # a goodness-of-fit test's chi-square): suppressed when any of the cells is.
     statistics: dict[tuple[str, int, str], tuple[Cell, ...]] = field(default_factory=dict)
+    # The first cell, in report order, that counts each population (the
+    # registry's ``totals``); every other such cell is recorded equal to it.
+    populations: dict[str, Cell] = field(default_factory=dict)
 
     # --- building ----------------------------------------------------------------
 
@@ -165,12 +168,12 @@ def build_grid(
             if spec.late != late or spec.shape is None:
                 continue
             found = spec.shape(grid, table, context)
-            if getattr(spec.shape, "returns_many", False):
+            if spec.shapes_several:
                 cells.update(found)
             else:
                 cells[spec.name] = found
     # The same population counted in two tables: the same number.
-    anchors: dict[str, Cell] = {}
+    anchors = grid.populations
     for spec, _table in specs:
         if spec.name not in cells:
             continue

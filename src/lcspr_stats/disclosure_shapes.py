@@ -386,5 +386,4 @@ def comparison_tests(age: str, harm: str, counts_name: str) -> Callable:
                     )
         return found
 
-    shape.returns_many = True  # type: ignore[attr-defined]
     return shape

@@ -332,7 +332,7 @@ def figure_cells(
 
     t1, t2, t5 = reg.TABLE1, reg.TABLE2, reg.TABLE5
     total = cell(t5, "Total")
-    index_total = _population_total(specs, cells, "index_children", settings)
+    index_total = grid.populations.get("index_children")
     mapping: dict[tuple[str, ...], tuple[str, Cell | tuple[Cell, ...] | None, Cell | None]] = {}
 
     def count(path: tuple[str, ...], target: Cell | None) -> None:
@@ -465,15 +465,3 @@ def figure_cells(
 
 def _key_position(key: str) -> int:
     return KEY_ORDER.index(key) if key in KEY_ORDER else len(KEY_ORDER)
-
-
-def _population_total(specs: list, cells: dict, population: str, settings: Settings) -> Cell | None:
-    """The first cell, in report order, that counts a whole population."""
-    from .disclosure_shapes import GridContext
-
-    for spec in specs:
-        if spec.name in cells:
-            for found, cell in spec.totals(cells[spec.name], GridContext(settings, 0)):
-                if found == population and cell is not None:
-                    return cell
-    return None

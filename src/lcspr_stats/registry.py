@@ -173,6 +173,9 @@ class TableSpec:
         ``relations(grid, cells, context)``: further relations with other tables.
     late : bool
         Shaped after every other table (it reads their cells).
+    shapes_several : bool
+        Its shape registers the cells of other tables too and returns
+        ``{table: cells}`` (the comparison tests and their counts).
     row_label : callable
         Row names of ``disclosure_check.csv``, from the frame.
     redisplay : callable or None
@@ -194,6 +197,7 @@ class TableSpec:
     totals: Callable = field(default=lambda cells, context: [])
     relations: Callable | None = None
     late: bool = False
+    shapes_several: bool = False
     row_label: Callable[[pd.DataFrame], list[str]] = field(
         default=lambda frame: [str(v) for v in frame[frame.columns[0]]]
     )
@@ -455,6 +459,7 @@ FIXED: list[TableSpec] = [
         _from_group("comparison", _comparison_group, GOODNESS_OF_FIT),
         shape=shapes.comparison_tests(TABLE4, TABLE5, GOODNESS_OF_FIT_COUNTS),
         late=True,
+        shapes_several=True,
     ),
     TableSpec(
         GOODNESS_OF_FIT_COUNTS,
