@@ -57,6 +57,15 @@ CHILD_COLUMNS = [
 ]
 
 
+def draw_sexes(rng, sex: object, n: int) -> list[str]:
+    """``n`` sexes: exact counts from a mapping, one value repeated, or (None) drawn at random."""
+    if isinstance(sex, Mapping):
+        return exact(rng, sex, n)
+    if sex is None:
+        return [str(s) for s in rng.choice(["male", "female"], size=n)]
+    return [sex] * n
+
+
 def build_cohort(profile: Mapping, seed: int) -> dict[str, pd.DataFrame]:
     """Build the frames of the cohort ``profile`` describes, unchecked.
 
@@ -114,13 +123,7 @@ def _expand_strata(design: Mapping, rng: np.random.Generator) -> list[dict]:
     plan = []
     for stratum in design["strata"]:
         n = int(stratum.get("n", 1))
-        sex = stratum.get("sex")
-        if isinstance(sex, Mapping):
-            sexes = exact(rng, sex, n)
-        elif sex is None:
-            sexes = [str(s) for s in rng.choice(["male", "female"], size=n)]
-        else:
-            sexes = [sex] * n
+        sexes = draw_sexes(rng, stratum.get("sex"), n)
         lo, hi = stratum["age"]
         for sex_i in sexes:
             review_type = stratum.get("review_type")
@@ -443,13 +446,7 @@ def _build_children_and_sins(
                 {"index": True, "sex": row["sex"], "age": row["age"], "ethnicity": row["ethnicity"]}
             )
         n_other = row["n_children"] - len(children)
-        other_sex = others.get("sex")
-        if isinstance(other_sex, Mapping):
-            sexes = exact(rng, other_sex, n_other)
-        elif other_sex is None:
-            sexes = [str(s) for s in rng.choice(["male", "female"], size=n_other)]
-        else:
-            sexes = [other_sex] * n_other
+        sexes = draw_sexes(rng, others.get("sex"), n_other)
         age_lo, age_hi = others.get("age", row["stratum"]["age"])
         index_minoritised = is_minoritised(row["ethnicity"])
         for sex in sexes:
