@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 CORES  ?= 2
 
-.PHONY: run test lint format synth bench lock clean help
+.PHONY: run test lint format synth bench lock slurm clean help
 
 help:
 	@echo "make run    - set up and produce results/ for the bundled synthetic cohort"
@@ -15,6 +15,7 @@ help:
 	@echo "make lint   - ruff, snakefmt --check and snakemake --lint"
 	@echo "make synth  - regenerate the bundled synthetic cohort"
 	@echo "make bench  - measure run time and memory, write docs/performance.md (not part of test)"
+	@echo "make slurm  - add the SLURM executor plugin (for profiles/slurm; not needed otherwise)"
 	@echo "make clean  - remove results, intermediate files and logs"
 
 $(STAMP): requirements.lock pyproject.toml
@@ -46,10 +47,15 @@ synth: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks.run
 
+# The SLURM executor plugin, for running on a cluster (profiles/slurm). Kept out of the
+# default install: Snakemake imports every installed plugin at start-up, on every run.
+slurm: $(STAMP)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-slurm.lock
+
 # Re-pin every dependency from the current environment (review the diff).
 lock: $(STAMP)
 	printf '# Exact versions of every dependency (pip freeze), so a run next year gives the same numbers.\n# Regenerate with: make lock\n' > requirements.lock.new
-	$(BIN)/python -m pip freeze --exclude-editable >> requirements.lock.new
+	$(BIN)/python -m pip freeze --exclude-editable | grep -v '^snakemake-executor-plugin-slurm' >> requirements.lock.new
 	mv requirements.lock.new requirements.lock
 
 clean:

@@ -62,7 +62,10 @@ def test_a_misspelt_profile_key_is_refused(tmp_path):
     assert stopped.value.code == 2
 
 
-@pytest.mark.skipif(not HAS_SLURM_PLUGIN, reason="snakemake-executor-plugin-slurm not installed")
+@pytest.mark.skipif(
+    not HAS_SLURM_PLUGIN,
+    reason="the SLURM executor plugin is an extra, not installed here (make slurm; CI installs it)",
+)
 def test_workflow_dry_runs_on_slurm_with_the_profile(tmp_path):
     config = load_default_config()
     configfile = config_into(tmp_path, config)

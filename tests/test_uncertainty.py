@@ -112,3 +112,29 @@ def test_goodness_of_fit_refuses_what_it_cannot_test():
     assert goodness_of_fit([0, 0], [1, 1]) is None
     assert goodness_of_fit([3], [1]) is None
     assert goodness_of_fit([3, 4], [1, 0]) is None
+
+
+def test_closed_form_wilson_rounds_as_scipy_does_for_every_count_up_to_120():
+    """Assumes scipy.stats.binomtest's Wilson interval is right; releases use the closed form."""
+    from scipy import stats
+
+    from lcspr_stats.uncertainty import wilson_columns
+
+    for level, largest_n in ((0.95, 120), (0.9, 30)):
+        for n in range(1, largest_n + 1):
+            ks = list(range(n + 1))
+            lower, upper = wilson_columns(ks, n, level=level, decimals=1)
+            for k in ks:
+                ci = stats.binomtest(k, n).proportion_ci(confidence_level=level, method="wilson")
+                assert (lower[k], upper[k]) == (
+                    round(100 * ci.low, 1),
+                    round(100 * ci.high, 1),
+                ), (k, n, level)
+
+
+def test_wilson_columns_leave_missing_counts_and_empty_bases_missing():
+    from lcspr_stats.uncertainty import wilson_columns
+
+    lower, upper = wilson_columns([3, None, 2], [10, 10, 0])
+    assert lower.isna().tolist() == [False, True, True]
+    assert upper.isna().tolist() == [False, True, True]

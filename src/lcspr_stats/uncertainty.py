@@ -4,9 +4,47 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from statistics import NormalDist
 
 import numpy as np
 import pandas as pd
+
+
+def wilson_bounds(
+    k: np.ndarray | Sequence[float], n: np.ndarray | Sequence[float], level: float = 0.95
+) -> tuple[np.ndarray, np.ndarray]:
+    """Wilson score bounds of the proportions ``k / n``, vectorised, as fractions.
+
+    The closed form of Newcombe (1998), the formula ``scipy.stats.binomtest(...).proportion_ci(
+    method="wilson")`` uses; computing it here saves every job that only needs these intervals
+    the import of scipy.stats (about 2 s of a run). scipy stays the test oracle.
+
+    Parameters
+    ----------
+    k, n : array-like
+        Successes and trials, element by element; where ``n <= 0`` or either is missing (NaN),
+        both bounds are NaN.
+    level : float
+        Two-sided confidence level, e.g. 0.95.
+
+    Returns
+    -------
+    tuple of numpy.ndarray
+        Lower and upper bounds, between 0 and 1. ``k = 0`` gives a lower bound of exactly 0 and
+        ``k = n`` an upper bound of exactly 1, as scipy gives.
+    """
+    k = np.asarray(k, dtype=float)
+    n = np.asarray(n, dtype=float)
+    z = NormalDist().inv_cdf(0.5 + 0.5 * level)
+    valid = (n > 0) & ~np.isnan(k) & ~np.isnan(n)
+    n_safe = np.where(valid, n, 1.0)
+    p = np.where(valid, k, 0.0) / n_safe
+    denom = 2 * (n_safe + z**2)
+    centre = (2 * n_safe * p + z**2) / denom
+    delta = z / denom * np.sqrt(4 * n_safe * p * (1 - p) + z**2)
+    lower = np.where(p <= 0, 0.0, centre - delta)
+    upper = np.where(p >= 1, 1.0, centre + delta)
+    return np.where(valid, lower, np.nan), np.where(valid, upper, np.nan)
 
 
 def wilson_interval(
@@ -33,27 +71,30 @@ def wilson_interval(
     >>> wilson_interval(33, 84)
     (29.5, 50.0)
     """
-    from scipy import stats  # imported on use: the release jobs need no scipy
-
     k, n = int(k), int(n)
     if n <= 0:
         return (None, None)
-    ci = stats.binomtest(k, n).proportion_ci(confidence_level=level, method="wilson")
-    return (round(100 * float(ci.low), decimals), round(100 * float(ci.high), decimals))
+    low, high = wilson_bounds([k], [n], level)
+    return (round(100 * float(low[0]), decimals), round(100 * float(high[0]), decimals))
 
 
 def wilson_columns(
     k: Sequence[int], n: Sequence[int] | int, level: float = 0.95, decimals: int = 1
 ) -> tuple[pd.Series, pd.Series]:
     """Lower and upper Wilson bounds (percent) for each ``k[i] / n[i]`` (Float64, NA when n=0)."""
+    k_values = pd.array(k, dtype="Float64").to_numpy(dtype=float, na_value=np.nan)
     if np.isscalar(n):
-        n = [n] * len(k)
-    bounds = [
-        wilson_interval(a, b, level, decimals) if not (pd.isna(a) or pd.isna(b)) else (None, None)
-        for a, b in zip(k, n)
-    ]
-    lower = pd.array([b[0] for b in bounds], dtype="Float64")
-    upper = pd.array([b[1] for b in bounds], dtype="Float64")
+        n = [n] * len(k_values)
+    n_values = pd.array(n, dtype="Float64").to_numpy(dtype=float, na_value=np.nan)
+    # Python's round, element by element, as wilson_interval rounds (half to even on the
+    # binary value), so a column and a single interval never disagree in the last place.
+    lower, upper = (
+        pd.array(
+            [None if np.isnan(v) else round(100 * float(v), decimals) for v in side],
+            dtype="Float64",
+        )
+        for side in wilson_bounds(k_values, n_values, level)
+    )
     return pd.Series(lower), pd.Series(upper)
 
 
