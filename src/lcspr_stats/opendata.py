@@ -229,9 +229,7 @@ def open_data_table(
             # No total to show first: the cohort's period, a row of all, or the first row.
             alls = [v for v in items if v.startswith("All")]
             default = (
-                period["default"]
-                if column == PERIOD and period["default"]
-                else (alls or items)[0]
+                period["default"] if column == PERIOD and period["default"] else (alls or items)[0]
             )
         heading = "Period" if column == PERIOD else labels.heading(name, column)
         meta.append(
@@ -415,9 +413,7 @@ def _checked(item: OpenData) -> OpenData:
     problems = check_open_data(item.data, item.meta)
     if problems:
         # A config-declared table can break a rule (a name too long, say).
-        raise InputError(
-            f"open-data file {item.name} breaks the EES rules: " + "; ".join(problems)
-        )
+        raise InputError(f"open-data file {item.name} breaks the EES rules: " + "; ".join(problems))
     return item
 
 

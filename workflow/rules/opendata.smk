@@ -17,7 +17,9 @@ rule open_data:
     conda:
         "../envs/lcspr_stats.yaml"
     params:
-        config=config_sections("release.labels", "reference", "uncertainty", "breakdowns"),
+        config=config_sections(
+            "release.labels", "reference", "uncertainty", "breakdowns"
+        ),
     script:
         "../scripts/open_data.py"
 
@@ -39,7 +41,9 @@ rule open_data_trends:
         "../envs/lcspr_stats.yaml"
     params:
         years=COHORTS,
-        config=config_sections("release.labels", "reference", "uncertainty", "breakdowns"),
+        config=config_sections(
+            "release.labels", "reference", "uncertainty", "breakdowns"
+        ),
     script:
         "../scripts/open_data_trends.py"
 
