@@ -3,7 +3,8 @@
 Assumes Debian's ``chromium`` and ``chromium-driver`` and axe-core from npm
 (``.ci/run`` installs both; axe-core into the git-ignored ``.cache/axe``, or
 set ``LCSPR_AXE_JS`` to an ``axe.min.js``). Skips, saying which is missing,
-where either is absent.
+where either is absent, except where ``LCSPR_REQUIRE_BROWSER`` is set (CI,
+once it has installed both): there a missing one fails.
 """
 
 from __future__ import annotations
@@ -31,10 +32,16 @@ CHROMIUM_FLAGS = [
 ]
 
 
+def _absent(reason: str) -> None:
+    if os.environ.get("LCSPR_REQUIRE_BROWSER"):
+        pytest.fail(f"{reason}, but LCSPR_REQUIRE_BROWSER is set")
+    pytest.skip(reason)
+
+
 def _axe_script() -> Path:
     path = Path(os.environ.get("LCSPR_AXE_JS", AXE_JS))
     if not path.is_file():
-        pytest.skip(f"axe-core is not installed ({path}): run .ci/run or npm install axe-core")
+        _absent(f"axe-core is not installed ({path}): run .ci/run or npm install axe-core")
     return path
 
 
@@ -42,7 +49,7 @@ def _browser(tmp_path: Path):
     chromium = shutil.which("chromium") or shutil.which("chromium-browser")
     driver = shutil.which("chromedriver")
     if chromium is None or driver is None:
-        pytest.skip("Chromium is not installed (apt-get install chromium chromium-driver)")
+        _absent("Chromium is not installed (apt-get install chromium chromium-driver)")
     webdriver = pytest.importorskip("selenium.webdriver")
     options = webdriver.ChromeOptions()
     options.binary_location = chromium
