@@ -48,11 +48,18 @@ def workbook_to_ods(xlsx: bytes) -> bytes:
     """
     import openpyxl
     from odf import dc, meta
+    from odf.element import Element
+    from odf.namespaces import nsdict
     from odf.opendocument import OpenDocumentSpreadsheet
     from odf.style import Style, TableColumnProperties, TextProperties
     from odf.table import Table, TableCell, TableColumn, TableRow
     from odf.text import A, P
 
+    # odfpy declares every namespace any document of the process has used (a
+    # class-level dict): declare all it knows, in a fixed order, so the bytes do
+    # not depend on what was written before.
+    Element.namespaces.clear()
+    Element.namespaces.update(sorted(nsdict.items(), key=lambda item: item[1]))
     book = openpyxl.load_workbook(io.BytesIO(xlsx))
     doc = OpenDocumentSpreadsheet()
     stamp = FIXED_DATETIME.isoformat()
