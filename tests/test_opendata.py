@@ -20,6 +20,7 @@ from lcspr_stats.opendata import (
     check_open_data,
     cohort_open_data,
     indicator_name,
+    open_data_table,
     read_text_csv,
     run_open_data,
     run_open_data_trends,
@@ -270,3 +271,16 @@ def test_the_checker_catches_each_breach(breach):
     problems = check_open_data(*plant(*_good()))
     assert problems, breach
     assert any(expected in p for p in problems), problems
+
+
+def test_a_table_without_rows_gives_one_row_not_applicable(bundled_run):
+    # A cohort can lack a table's data (no durations): the file still has a row.
+    from lcspr_stats.publish import read_labels
+    from lcspr_stats.settings import Settings
+
+    labels = read_labels(Settings.from_config(load_default_config()), YEAR)
+    empty = pd.DataFrame(columns=["measure", "weeks_from", "weeks_to", "weeks", "n", "pct"])
+    item = open_data_table("duration_distribution", "Durations", empty, "lcsprs", labels, YEAR)
+    assert check_open_data(item.data, item.meta) == []
+    assert item.data["measure"].tolist() == ["Total"]
+    assert item.data["lcspr_count"].tolist() == item.data["lcspr_percent"].tolist() == ["z"]

@@ -207,6 +207,10 @@ def open_data_table(
     OpenData
     """
     frame = frame.astype(str).reset_index(drop=True)
+    if frame.empty:
+        # A cohort can lack a table's data (no durations, say): as in the
+        # workbook, one row says not applicable (a file needs a row).
+        frame = pd.DataFrame([[TOTAL] + [""] * (len(frame.columns) - 1)], columns=frame.columns)
     shown = frame[[c for c in frame.columns if c not in HIDDEN_COLUMNS]]
     long, period = _unpivot(shown, labels, year)
     columns = list(long.columns)
