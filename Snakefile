@@ -21,6 +21,7 @@ include: "workflow/rules/tables.smk"
 include: "workflow/rules/trends.smk"
 include: "workflow/rules/figures.smk"
 include: "workflow/rules/report.smk"
+include: "workflow/rules/opendata.smk"
 # Keep last: the manifest hashes every output registered above.
 include: "workflow/rules/manifest.smk"
 

@@ -209,3 +209,15 @@ def test_trends_show_2021_and_2022_side_by_side(new_year):
     assert periods["period"].tolist()[-2:] == ["lcspr_2021", "lcspr_2022"]
     for chart in ("trends.png", "trends.svg"):
         assert (results / "trends" / chart).stat().st_size > 10_000
+
+
+def test_open_data_across_2021_and_2022_passes_the_checker(new_year):
+    from lcspr_stats.opendata import check_open_data, read_text_csv
+
+    folder = new_year["workspace"] / "results" / "trends" / "open_data"
+    names = sorted(p.name[: -len(".meta.csv")] for p in folder.glob("*.meta.csv"))
+    assert names == sorted(table_names(load_default_config()))
+    for name in names:
+        data = read_text_csv(folder / f"{name}.csv")
+        assert check_open_data(data, read_text_csv(folder / f"{name}.meta.csv")) == [], name
+        assert data["time_period"].drop_duplicates().tolist() == ["2021", "2022"], name

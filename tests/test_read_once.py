@@ -70,6 +70,8 @@ def test_every_job_was_recorded(recorded_run):
         "tables": 1,
         "figures": 1,
         "workbook": 1,
+        "workbook_ods": 1,
+        "open_data": 1,
         "report": 1,
         "trends": 1,
         "manifest": 1,

@@ -154,7 +154,9 @@ def test_workbook_document_date_is_pinned(book):
     assert book.properties.created == dt.datetime(2000, 1, 1)
 
 
-def test_workbook_converts_to_pdf_with_libreoffice(bundled_run, tmp_path):
+@pytest.mark.parametrize("ext", ["xlsx", "ods"])
+def test_workbook_converts_to_pdf_with_libreoffice(bundled_run, tmp_path, ext):
+    # LibreOffice opens the workbook and its ODS copy, every sheet printable.
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
     if soffice is None:
         pytest.skip("LibreOffice is not installed (apt-get install libreoffice-calc)")
@@ -167,7 +169,7 @@ def test_workbook_converts_to_pdf_with_libreoffice(bundled_run, tmp_path):
             "pdf",
             "--outdir",
             str(tmp_path),
-            str(bundled_run / f"lcspr_tables_{YEAR}.xlsx"),
+            str(bundled_run / f"lcspr_tables_{YEAR}.{ext}"),
         ],
         capture_output=True,
         text=True,
