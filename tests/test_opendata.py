@@ -90,6 +90,38 @@ def test_year_of_incident_is_a_filter_not_the_time_period(open_data, table):
     assert meta.set_index("col_name").loc["year_of_incident", "filter_default"] == ""
 
 
+def test_each_measures_duration_bins_total_is_table_3s_n(open_data, table):
+    # Table 3's N is published and protected; the bins' percentages are of it.
+    data, _ = pair(open_data, "duration_distribution")
+    durations = table("table3_durations")
+    totals = data.loc[data["weeks"] == "Total"].set_index("measure")
+    assert len(totals) == 2
+    for measure, label in (
+        ("incident_to_rapid_review", "Incident to rapid review"),
+        ("rapid_review_to_lcspr", "Rapid review to LCSPR"),
+    ):
+        n = durations.loc[
+            (durations["measure"] == measure) & (durations["statistic"] == "N"), "value"
+        ].iloc[0]
+        assert totals.loc[label, "lcspr_count"] == str(int(n))
+        assert totals.loc[label, "lcspr_percent"] == "100"
+        assert totals.loc[label, ["weeks_from", "weeks_to"]].tolist() == ["z", "z"]
+
+
+def test_a_suppressed_n_gives_a_suppressed_total(tmp_path, bundled_run):
+    # The planted case: Table 3's N of the first measure suppressed.
+    tables = tmp_path / "tables"
+    shutil.copytree(bundled_run / "tables", tables)
+    durations = read_text_csv(tables / "table3_durations.csv")
+    durations.loc[0, ["value", "display"]] = "[c]"
+    durations.to_csv(tables / "table3_durations.csv", index=False)
+    items = {
+        i.name: i for i in cohort_open_data(YEAR, load_default_config(), tables / "contents.csv")
+    }
+    data = items["duration_distribution"].data
+    assert data.loc[data["weeks"] == "Total", "lcspr_count"].tolist()[0] == "c"
+
+
 def test_the_sub_samples_row_of_all_is_its_total(open_data, table):
     data, _ = pair(open_data, "subsample")
     written = table("subsample")

@@ -114,11 +114,7 @@ NO_TOTAL = {
         "attribute": "each row counts all index children for one attribute; rows are not parts "
         "of a whole"
     },
-    DURATION_DISTRIBUTION: {
-        "measure": _MEASURES,
-        "weeks": "the LCSPRs timed (the bins' total) are Table 3's N of the measure, published "
-        "there",
-    },
+    DURATION_DISTRIBUTION: {"measure": _MEASURES},
     GOODNESS_OF_FIT: {
         column: "rows are statistical tests, not counts"
         for column in ("comparison", "reference", "reference_basis", "method")
@@ -148,6 +144,35 @@ class OpenData:
     name: str
     data: pd.DataFrame
     meta: pd.DataFrame
+
+
+def _bins_total(frame: pd.DataFrame, folder: Path) -> pd.DataFrame:
+    """The duration bins with each measure's ``Total`` row: Table 3's N of the measure.
+
+    That N is published (Table 3) and protected (disclosure control records
+    each measure's bins as adding up to it, and suppresses it as needed); the
+    bins' percentages are of it, so its percentage is 100.
+    """
+    if frame.empty or not {"measure", "weeks", "n"} <= set(frame.columns):
+        return frame
+    durations = read_text_csv(folder / f"{TABLE3}.csv")
+    counts = durations.loc[durations["statistic"] == "N"].set_index("measure")["value"]
+    rows = []
+    for measure, bins in frame.groupby("measure", sort=False):
+        rows.append(bins)
+        if measure not in counts.index:
+            continue  # no published N: no Total (the checker then reports it)
+        n = counts[measure]
+        total = {c: "" for c in frame.columns} | {"measure": measure, "weeks": TOTAL}
+        total["n"] = n if n == SUPPRESSED else str(int(float(n)))
+        if "pct" in frame.columns:
+            total["pct"] = "100"
+        rows.append(pd.DataFrame([total], columns=frame.columns, dtype=object))
+    return pd.concat(rows, ignore_index=True)
+
+
+# Tables given a Total row from a figure another table publishes (never a new sum).
+PUBLISHED_TOTALS = {DURATION_DISTRIBUTION: _bins_total}
 
 
 def no_total_reasons(name: str) -> dict[str, str]:
@@ -505,7 +530,10 @@ def cohort_open_data(year: int, config: dict, contents_in: str | Path) -> list[O
         if not path.exists():
             raise InputError("table listed in contents.csv is missing", file=str(path))
         population = spec_of(name, settings).population
-        out.append(open_data_table(name, title, read_text_csv(path), population, labels, year))
+        frame = read_text_csv(path)
+        if name in PUBLISHED_TOTALS:
+            frame = PUBLISHED_TOTALS[name](frame, path.parent)
+        out.append(open_data_table(name, title, frame, population, labels, year))
     return out
 
 
