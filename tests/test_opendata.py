@@ -20,6 +20,7 @@ from lcspr_stats.opendata import (
     check_open_data,
     cohort_open_data,
     indicator_name,
+    no_total_reasons,
     open_data_table,
     read_text_csv,
     run_open_data,
@@ -52,7 +53,16 @@ def test_every_open_data_file_of_the_bundled_run_passes_the_checker(open_data, c
     for name in contents["table"]:
         data, meta = pair(open_data, name)
         assert len(data) > 0, name
-        assert check_open_data(data, meta) == [], name
+        assert check_open_data(data, meta, no_total_reasons(name)) == [], name
+
+
+def test_every_filter_has_a_total_item_or_a_declared_reason(open_data, contents):
+    # Issue 11: one filter column per breakdown, with a Total row.
+    for name in contents["table"]:
+        data, meta = pair(open_data, name)
+        reasons = no_total_reasons(name)
+        for column in meta.loc[meta["col_type"] == "Filter", "col_name"]:
+            assert "Total" in set(data[column]) or reasons.get(column), (name, column)
 
 
 def test_required_columns_hold_the_cohort_year_and_england(open_data):
@@ -71,10 +81,55 @@ def test_year_of_incident_is_a_filter_not_the_time_period(open_data, table):
     kinds = dict(zip(meta["col_name"], meta["col_type"]))
     assert kinds["year_of_incident"] == "Filter"
     written = table("table1_year_of_incident")
-    assert data["year_of_incident"].tolist() == written["year_of_incident"].astype(str).tolist()
+    # No new total is worked out: the table's own "All LCSPRs" row is the Total
+    # item; "Total known" is a subtotal and keeps its label.
+    labels = written["year_of_incident"].astype(str).replace({"All LCSPRs": "Total"})
+    assert data["year_of_incident"].tolist() == labels.tolist()
+    assert "Total known" in set(data["year_of_incident"])
     assert data["lcspr_count"].tolist() == written["n"].astype(str).tolist()
-    # No new total is worked out: the table's own "All LCSPRs" row is the default.
-    assert meta.set_index("col_name").loc["year_of_incident", "filter_default"] == "All LCSPRs"
+    assert meta.set_index("col_name").loc["year_of_incident", "filter_default"] == ""
+
+
+def test_each_measures_duration_bins_total_is_table_3s_n(open_data, table):
+    # Table 3's N is published and protected; the bins' percentages are of it.
+    data, _ = pair(open_data, "duration_distribution")
+    durations = table("table3_durations")
+    totals = data.loc[data["weeks"] == "Total"].set_index("measure")
+    assert len(totals) == 2
+    for measure, label in (
+        ("incident_to_rapid_review", "Incident to rapid review"),
+        ("rapid_review_to_lcspr", "Rapid review to LCSPR"),
+    ):
+        n = durations.loc[
+            (durations["measure"] == measure) & (durations["statistic"] == "N"), "value"
+        ].iloc[0]
+        assert totals.loc[label, "lcspr_count"] == str(int(n))
+        assert totals.loc[label, "lcspr_percent"] == "100"
+        assert totals.loc[label, ["weeks_from", "weeks_to"]].tolist() == ["z", "z"]
+
+
+def test_a_suppressed_n_gives_a_suppressed_total(tmp_path, bundled_run):
+    # The planted case: Table 3's N of the first measure suppressed.
+    tables = tmp_path / "tables"
+    shutil.copytree(bundled_run / "tables", tables)
+    durations = read_text_csv(tables / "table3_durations.csv")
+    durations.loc[0, ["value", "display"]] = "[c]"
+    durations.to_csv(tables / "table3_durations.csv", index=False)
+    items = {
+        i.name: i for i in cohort_open_data(YEAR, load_default_config(), tables / "contents.csv")
+    }
+    data = items["duration_distribution"].data
+    assert data.loc[data["weeks"] == "Total", "lcspr_count"].tolist()[0] == "c"
+
+
+def test_the_sub_samples_row_of_all_is_its_total(open_data, table):
+    data, _ = pair(open_data, "subsample")
+    written = table("subsample")
+    total = data.loc[(data["characteristic"] == "Total") & (data["value"] == "Total")]
+    assert total["lcspr_count"].tolist() == [
+        str(written.loc[written["characteristic"] == "all", "n"].iloc[0])
+    ]
+    assert "All" not in set(data["characteristic"]) and "LCSPRs" not in set(data["value"])
 
 
 def test_indicators_repeat_the_tables_numbers_with_unit_and_decimal_places(open_data, table):
@@ -149,7 +204,7 @@ def test_several_cohorts_give_one_file_a_table_across_years(bundled_run, tmp_pat
     names = pd.read_csv(bundled_run / "tables" / "contents.csv")["table"]
     for name in names:
         data, meta = pair(out, name)
-        assert check_open_data(data, meta) == [], name
+        assert check_open_data(data, meta, no_total_reasons(name)) == [], name
         assert data["time_period"].drop_duplicates().tolist() == ["2021", "2022"]
         single = read_text_csv(bundled_run / "open_data" / f"{name}.csv")
         assert len(data) == 2 * len(single)
@@ -271,6 +326,19 @@ def test_the_checker_catches_each_breach(breach):
     problems = check_open_data(*plant(*_good()))
     assert problems, breach
     assert any(expected in p for p in problems), problems
+
+
+def test_a_filter_without_total_passes_only_with_a_declared_reason_and_a_default():
+    # The planted violation: a filter with no Total item (Female, Male, Other).
+    data, meta = _good()
+    data = _set(data, "sex", 2, "Other")
+    assert any("no declared reason" in p for p in check_open_data(data, meta))
+    assert any("no declared reason" in p for p in check_open_data(data, meta, {"sex": " "}))
+    declared = {"sex": "a reason"}
+    assert any("filter_default" in p for p in check_open_data(data, meta, declared))
+    assert check_open_data(data, _set(meta, "filter_default", 0, "Male"), declared) == []
+    # A declared reason of one filter does not excuse another.
+    assert check_open_data(data, _set(meta, "filter_default", 0, "Male"), {"age": "x"}) != []
 
 
 def test_a_table_without_rows_gives_one_row_not_applicable(bundled_run):

@@ -4,9 +4,14 @@ Each published table becomes a tidy CSV (one row per combination of its
 filters, the indicators in their own columns) and a metadata CSV describing
 every filter and indicator column. The files are made from the written table
 CSVs, as every release output is, so they show the same numbers: no new
-total is worked out here (that would escape disclosure control), so a filter
-whose table has no ``Total`` row names its default item in the metadata's
-``filter_default`` column instead, as EES allows.
+total is worked out here (that would escape disclosure control). Every
+filter has a ``Total`` item: the table's own row of all rows (a ``Total``
+row, or one the table labels otherwise, :data:`TOTAL_ROWS`, renamed
+``Total``). A filter whose items are not parts of one whole (measures,
+statistics, periods, a multi-response list) has no ``Total``: it is declared
+with its reason in :data:`NO_TOTAL` and names its default item in the
+metadata's ``filter_default`` column, as EES allows; the checker accepts a
+filter without ``Total`` only when so declared.
 
 The tables are converted generically, whatever the registry declares:
 
@@ -33,6 +38,18 @@ from .determinism import atomic_write_text
 from .display import SUPPRESSED
 from .errors import InputError
 from .presentation import HIDDEN_COLUMNS, Labels
+from .registry import (
+    DATA_SOURCES,
+    DURATION_DISTRIBUTION,
+    GOODNESS_OF_FIT,
+    GOODNESS_OF_FIT_COUNTS,
+    PRACTICE_THEMES,
+    SUBSAMPLE,
+    TABLE1,
+    TABLE2,
+    TABLE3,
+    TIMELINESS,
+)
 
 log = logging.getLogger("lcspr_stats")
 
@@ -62,6 +79,52 @@ UNITS = ("", "%")
 TOTAL = "Total"
 MAX_NAME = 50
 PERIOD = "period"
+# A table's row of all its rows under the table's own label, per filter (the
+# raw value of the table CSV): in open data it is the filter's ``Total`` item.
+# Table 1's "All LCSPRs" is the registry's declared total of the population
+# ``lcsprs``; its "Total known" is a subtotal (the LCSPRs whose year is known)
+# and keeps its label. The sub-sample's "all: LCSPRs" row counts the sub-sample.
+TOTAL_ROWS = {
+    TABLE1: {"year_of_incident": "All LCSPRs"},
+    SUBSAMPLE: {"characteristic": "all", "value": "LCSPRs"},
+}
+# Filters without a ``Total`` item, and why. No total is computed for them:
+# their items are not parts of one whole, or the whole is published elsewhere.
+_PERIODS = "periods are separate populations (SCR periods and the cohort), never added up"
+_MEASURES = "each measure counts its own LCSPRs (those timed for it); measures are not added up"
+NO_TOTAL_ANY = {PERIOD: _PERIODS}
+NO_TOTAL = {
+    TABLE2: {
+        "year_received": "each year's rapid reviews are their own population; no total across "
+        "years is published"
+    },
+    TABLE3: {
+        "measure": _MEASURES,
+        "statistic": "statistics of a duration (N, median, range) are not parts of a whole",
+    },
+    TIMELINESS: {
+        "measure": _MEASURES,
+        "expectation": "each expectation belongs to one measure; each row shows its own base",
+    },
+    PRACTICE_THEMES: {
+        "theme": "multi-response: a review addresses several themes, so the rows do not add up; "
+        "each row shows its base (reviews coded)"
+    },
+    DATA_SOURCES: {
+        "attribute": "each row counts all index children for one attribute; rows are not parts "
+        "of a whole"
+    },
+    DURATION_DISTRIBUTION: {"measure": _MEASURES},
+    GOODNESS_OF_FIT: {
+        column: "rows are statistical tests, not counts"
+        for column in ("comparison", "reference", "reference_basis", "method")
+    },
+    GOODNESS_OF_FIT_COUNTS: {
+        "comparison": "each comparison is a test of its own; comparisons are not added up",
+        "category": "the observed and expected counts of a test; their totals are those of "
+        "Tables 4 and 5",
+    },
+}
 _SNAKE = re.compile(r"^[a-z][a-z0-9]*(_[a-z0-9]+)*$")
 _NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
 
@@ -81,6 +144,51 @@ class OpenData:
     name: str
     data: pd.DataFrame
     meta: pd.DataFrame
+
+
+def _bins_total(frame: pd.DataFrame, folder: Path) -> pd.DataFrame:
+    """The duration bins with each measure's ``Total`` row: Table 3's N of the measure.
+
+    That N is published (Table 3) and protected (disclosure control records
+    each measure's bins as adding up to it, and suppresses it as needed); the
+    bins' percentages are of it, so its percentage is 100.
+    """
+    if frame.empty or not {"measure", "weeks", "n"} <= set(frame.columns):
+        return frame
+    durations = read_text_csv(folder / f"{TABLE3}.csv")
+    counts = durations.loc[durations["statistic"] == "N"].set_index("measure")["value"]
+    rows = []
+    for measure, bins in frame.groupby("measure", sort=False):
+        rows.append(bins)
+        if measure not in counts.index:
+            continue  # no published N: no Total (the checker then reports it)
+        n = counts[measure]
+        total = {c: "" for c in frame.columns} | {"measure": measure, "weeks": TOTAL}
+        total["n"] = n if n == SUPPRESSED else str(int(float(n)))
+        if "pct" in frame.columns:
+            total["pct"] = "100"
+        rows.append(pd.DataFrame([total], columns=frame.columns, dtype=object))
+    return pd.concat(rows, ignore_index=True)
+
+
+# Tables given a Total row from a figure another table publishes (never a new sum).
+PUBLISHED_TOTALS = {DURATION_DISTRIBUTION: _bins_total}
+
+
+def no_total_reasons(name: str) -> dict[str, str]:
+    """The filters of table ``name`` declared without a ``Total`` item, with the reason.
+
+    Parameters
+    ----------
+    name : str
+        The table's name (file stem of its open-data file).
+
+    Returns
+    -------
+    dict
+        ``{filter column: reason}``, as :func:`check_open_data` takes it.
+    """
+    return NO_TOTAL_ANY | NO_TOTAL.get(name, {})
 
 
 def _is_number(text: str) -> bool:
@@ -223,18 +331,20 @@ def open_data_table(
         data[column] = value
     meta = []
     for column in filters:
+        own_total = TOTAL_ROWS.get(name, {}).get(column)
         items = [
-            v if v == TOTAL or column == PERIOD else str(labels.value(name, column, v))
+            TOTAL
+            if v == own_total
+            else v
+            if v == TOTAL or column == PERIOD
+            else str(labels.value(name, column, v))
             for v in long[column]
         ]
         data[snake_case(column)] = items
         default = ""
         if TOTAL not in items:
-            # No total to show first: the cohort's period, a row of all, or the first row.
-            alls = [v for v in items if v.startswith("All")]
-            default = (
-                period["default"] if column == PERIOD and period["default"] else (alls or items)[0]
-            )
+            # A filter declared without a total (NO_TOTAL): the cohort's period or the first row.
+            default = period["default"] if column == PERIOD and period["default"] else items[0]
         heading = "Period" if column == PERIOD else labels.heading(name, column)
         meta.append(
             {"col_name": snake_case(column), "col_type": "Filter", "label": heading}
@@ -277,7 +387,9 @@ def across_years(files: list[OpenData]) -> OpenData:
     return OpenData(files[0].name, data, meta[list(META_COLUMNS)])
 
 
-def check_open_data(data: pd.DataFrame, meta: pd.DataFrame) -> list[str]:
+def check_open_data(
+    data: pd.DataFrame, meta: pd.DataFrame, no_total: dict[str, str] | None = None
+) -> list[str]:
     """Every breach of the EES open-data rules in one data file and its metadata.
 
     Parameters
@@ -285,6 +397,10 @@ def check_open_data(data: pd.DataFrame, meta: pd.DataFrame) -> list[str]:
     data, meta : pandas.DataFrame
         The data and metadata files, read as text (every cell a string,
         blanks ``""``).
+    no_total : dict, optional
+        ``{filter column: reason}``: the filters allowed no ``Total`` item
+        (:func:`no_total_reasons`); each still needs a ``filter_default``
+        among its items. By default every filter needs ``Total``.
 
     Returns
     -------
@@ -294,9 +410,11 @@ def check_open_data(data: pd.DataFrame, meta: pd.DataFrame) -> list[str]:
         names of at most 50 characters, metadata rows matching the data's
         columns (filters and indicators only, each labelled), allowed units
         and decimal places, no blank indicator cell (numbers or ``c``,
-        ``z``, ``x``), a ``Total`` row or a default item for each filter,
-        and one row per combination of time, geography and filters.
+        ``z``, ``x``), a ``Total`` item in each filter (or a declared reason
+        and a default item), and one row per combination of time, geography
+        and filters.
     """
+    no_total = no_total or {}
     problems = []
     for column in REQUIRED:
         if column not in data.columns:
@@ -360,8 +478,11 @@ def check_open_data(data: pd.DataFrame, meta: pd.DataFrame) -> list[str]:
             if any(v == "" for v in values):
                 problems.append(f"{col}: blank filter items")
             default = getattr(row, "filter_default", "")
-            if TOTAL not in values and default not in values:
-                problems.append(f"{col}: no Total row and no filter_default among its items")
+            if TOTAL not in values:
+                if not str(no_total.get(col, "")).strip():
+                    problems.append(f"{col}: no Total item and no declared reason for none")
+                elif default not in values:
+                    problems.append(f"{col}: no Total item and no filter_default among its items")
             if any(v.lower() == "total" and v != TOTAL for v in values):
                 problems.append(f"{col}: the total must be spelt {TOTAL!r}")
     keys = [c for c in (*REQUIRED, *filters) if c in data.columns]
@@ -409,12 +530,15 @@ def cohort_open_data(year: int, config: dict, contents_in: str | Path) -> list[O
         if not path.exists():
             raise InputError("table listed in contents.csv is missing", file=str(path))
         population = spec_of(name, settings).population
-        out.append(open_data_table(name, title, read_text_csv(path), population, labels, year))
+        frame = read_text_csv(path)
+        if name in PUBLISHED_TOTALS:
+            frame = PUBLISHED_TOTALS[name](frame, path.parent)
+        out.append(open_data_table(name, title, frame, population, labels, year))
     return out
 
 
 def _checked(item: OpenData) -> OpenData:
-    problems = check_open_data(item.data, item.meta)
+    problems = check_open_data(item.data, item.meta, no_total_reasons(item.name))
     if problems:
         # A config-declared table can break a rule (a name too long, say).
         raise InputError(f"open-data file {item.name} breaks the EES rules: " + "; ".join(problems))
