@@ -42,6 +42,7 @@ BASELINE = (
     "row kept; the earliest rapid review is linked",
 )
 KEPT = "row kept; value set to missing"
+LEFT_OUT = "LCSPR left out of the 2021 cohort: no valid date_submitted"
 
 
 def default_config() -> dict:
@@ -836,7 +837,32 @@ PER_VALUE = [
     per_value(
         "date_submitted_unreadable",
         set_cell("reviews", 3, "date_submitted", "sometime in 2021"),
-        (SCHEDULE, "reviews", 3, "date_submitted", "sometime in 2021", "unparseable date", KEPT),
+        (SCHEDULE, "reviews", 3, "date_submitted", "sometime in 2021", "unparseable date", LEFT_OUT),
+    ),
+    # The LCSPR leaves the cohort, and its message says so (not "row kept").
+    per_value(
+        "date_submitted_impossible",
+        set_cell("reviews", 3, "date_submitted", "31/02/2021"),
+        (SCHEDULE, "reviews", 3, "date_submitted", "31/02/2021", "unparseable date", LEFT_OUT),
+    ),
+    per_value(
+        "date_submitted_blank",
+        set_cell("reviews", 3, "date_submitted", " "),
+        (SCHEDULE, "reviews", 3, "date_submitted", "", "required value missing", LEFT_OUT),
+    ),
+    # L4 (reviews row 5) keeps its row but has no child listed.
+    per_value(
+        "review_without_children",
+        lambda d: d.__setitem__("children", d["children"].drop(index=6)),
+        (
+            SCHEDULE,
+            "reviews",
+            5,
+            "lcspr_id",
+            "L4",
+            "no children listed in the children sheet",
+            "row kept; no index child: its child's details and incident count as not known",
+        ),
     ),
     Case(
         "formula_in_a_code_cell",

@@ -72,6 +72,7 @@ examples:
   lcspr-stats run                                        (config.yaml here)
   lcspr-stats run --config review-2022/config.yaml --cores 4
   lcspr-stats run --config review-2022/config.yaml --dry-run
+  lcspr-stats run --config review-2022/config.yaml --force    (rerun every job)
   lcspr-stats run --config national.yaml --profile slurm   (on a SLURM cluster)
 
 Runs the Snakemake workflow in the config's folder: relative paths in the
@@ -309,6 +310,9 @@ def cmd_run(args: argparse.Namespace) -> int:
         command += ["--profile", _resolve_profile(args.profile)]
     if args.dry_run:
         command += ["--dry-run"]
+    if args.force:
+        # Every job again, whatever Snakemake thinks is up to date.
+        command += ["--forceall"]
     log_path = (folder / config["logs_dir"] / RUN_LOG).resolve()
     results = (folder / config["results_dir"]).resolve()
     cohorts = ", ".join(str(y) for y in config["cohorts"])
@@ -527,6 +531,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--dry-run", "-n", action="store_true", help="show the jobs that would run; make nothing"
     )
     run.add_argument("--verbose", "-v", action="store_true", help="show Snakemake's own output")
+    run.add_argument(
+        "--force", action="store_true", help="rerun every job, even those that are up to date"
+    )
     run.set_defaults(handler=cmd_run)
 
     synth = commands.add_parser(
