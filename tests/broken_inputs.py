@@ -837,7 +837,15 @@ PER_VALUE = [
     per_value(
         "date_submitted_unreadable",
         set_cell("reviews", 3, "date_submitted", "sometime in 2021"),
-        (SCHEDULE, "reviews", 3, "date_submitted", "sometime in 2021", "unparseable date", LEFT_OUT),
+        (
+            SCHEDULE,
+            "reviews",
+            3,
+            "date_submitted",
+            "sometime in 2021",
+            "unparseable date",
+            LEFT_OUT,
+        ),
     ),
     # The LCSPR leaves the cohort, and its message says so (not "row kept").
     per_value(

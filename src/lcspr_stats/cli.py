@@ -180,12 +180,14 @@ def _print_check(result, show: int) -> None:
 
 def cmd_validate(args: argparse.Namespace) -> int:
     """Check every cohort's inputs; exit 1 if any fatal problem is found."""
-    from .check import check_inputs, strict_check
+    from .check import check_inputs, strict_check, unmatched_exclusions
+    from .run_summary import CohortSummary, summary_lines
 
     config_path = _config_path(args.config)
     config = cfg.load_config(config_path)
     years = [args.year] if args.year else [int(y) for y in config["cohorts"]]
     fatal: list[str] = []
+    checked = []
     with _in_folder_of(config_path):
         for year in years:
             print(f"Cohort {year} (config {config_path})")
@@ -195,11 +197,30 @@ def cmd_validate(args: argparse.Namespace) -> int:
                 print("  Stopped by a fatal problem (below).")
                 fatal.append(error.render())
                 continue
+            checked.append(result)
             _print_check(result, args.show)
             try:
                 strict_check(result.quality, config.get("strict", False))
             except InputError as error:
                 fatal.append(error.render())
+    unmatched = []
+    if len(checked) == len(config["cohorts"]):
+        # An exclusion may name an LCSPR of any cohort: judged once all were read.
+        unmatched = unmatched_exclusions(config, checked, config_file=str(config_path))
+    fatal += unmatched
+    results = config_path.parent / config["results_dir"]
+    summaries = [
+        CohortSummary(
+            r.year,
+            r.quality,
+            r.cohort.reconciliation,
+            f"{results / str(r.year) / 'data_quality.csv'} (after a run)",
+        )
+        for r in checked
+    ]
+    if summaries:
+        summaries[0].unmatched = unmatched
+        print("\n".join(summary_lines(summaries)))
     if fatal:
         for message in fatal:
             _error(message)
@@ -356,11 +377,23 @@ def cmd_run(args: argparse.Namespace) -> int:
         return EXIT_OK
     if state["up_to_date"]:
         print("Everything was already up to date.")
+    _print_run_summary(config, results)
     print("Results:")
     for year in config["cohorts"]:
         print(f"  {results / str(year)}/")
     print(f"  {results / 'trends'}/  (the cohorts beside the SCR periods)")
     return EXIT_OK
+
+
+def _print_run_summary(config: dict, results: Path) -> None:
+    """The run's closing summary, from the data-quality and reconciliation files it wrote."""
+    from .run_summary import read_run, summary_lines
+
+    try:
+        summaries = [read_run(int(year), results) for year in config["cohorts"]]
+    except OSError:  # a partial target (--until): no summary to give
+        return
+    print("\n".join(summary_lines(summaries)))
 
 
 # --- synth -----------------------------------------------------------------------

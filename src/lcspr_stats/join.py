@@ -32,9 +32,7 @@ def left_out_reason(year: int) -> str:
     return f"left out of the {year} cohort: no valid date_submitted"
 
 
-def left_out_of_cohort(
-    quality: pd.DataFrame, reviews: SourceInfo, year: int
-) -> pd.DataFrame:
+def left_out_of_cohort(quality: pd.DataFrame, reviews: SourceInfo, year: int) -> pd.DataFrame:
     """Say in their action that the LCSPRs whose ``date_submitted`` is bad leave the cohort.
 
     The check of the value ("unparseable date", "required value missing") keeps
