@@ -324,6 +324,9 @@ EXPECTED_SINS = (
     "(names match ignoring case and spaces)"
 )
 
+EXCLUDE_L7 = {"lcspr_id": "L7", "statistic": "incident_to_rr", "reason": "a test"}
+EXCLUDE_L5 = dict(EXCLUDE_L7, lcspr_id="L5")
+
 FATAL = [
     Case(
         "missing_file",
@@ -614,6 +617,23 @@ FATAL = [
         ),
         CONFIG_ERROR + "exclusions.0: 'reason' is a required property",
         config_error=True,
+    ),
+    # A named exclusion that matches no LCSPR of the cohort would change nothing, silently.
+    Case(
+        "exclusion_matches_no_lcspr",
+        bad_config(lambda c: c.update(exclusions=[EXCLUDE_L7])),
+        "file 'config': exclusions[1].lcspr_id 'L7' matches no LCSPR of cohort 2021, so it "
+        "would exclude nothing; the closest lcspr_ids are in file "
+        "'{dir}/lcspr_coding_schedule.xlsx', sheet 'reviews', rows 2, 4, 5 (ids from the data "
+        "are not shown). Correct the id or remove the exclusion",
+    ),
+    Case(
+        "exclusion_of_an_lcspr_of_another_year",
+        bad_config(lambda c: c.update(exclusions=[dict(EXCLUDE_L7, lcspr_id="L3"), EXCLUDE_L5])),
+        "file 'config': exclusions[2].lcspr_id 'L5' matches no LCSPR of cohort 2021, so it "
+        "would exclude nothing; the closest lcspr_ids are in file "
+        "'{dir}/lcspr_coding_schedule.xlsx', sheet 'reviews', rows 3, 4, 5 (ids from the data "
+        "are not shown). Correct the id or remove the exclusion",
     ),
     Case(
         "config_bad_threshold",
