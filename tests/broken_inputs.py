@@ -624,7 +624,7 @@ FATAL = [
         bad_config(lambda c: c.update(exclusions=[EXCLUDE_L7])),
         "file 'config': exclusions[1].lcspr_id 'L7' matches no LCSPR of cohort 2021, so it "
         "would exclude nothing; the closest lcspr_ids are in file "
-        "'{dir}/lcspr_coding_schedule.xlsx', sheet 'reviews', rows 2, 4, 5 (ids from the data "
+        "'{dir}/lcspr_coding_schedule.xlsx', sheet 'reviews', rows 3, 4, 5 (ids from the data "
         "are not shown). Correct the id or remove the exclusion",
     ),
     Case(
