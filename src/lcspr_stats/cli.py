@@ -93,6 +93,15 @@ figures; otherwise a plausible cohort for YEAR derived from it, different for
 each seed, with registers covering the years of Table 2.
 """
 
+CHECK_RELEASE_EPILOG = """\
+examples:
+  lcspr-stats check-release                                  (config.yaml here)
+  lcspr-stats check-release --config review-2022/config.yaml
+
+Run after `lcspr-stats run` and before sharing anything from results/.
+Exit status 0: nothing found; 1: each problem is listed with what to do.
+"""
+
 REPORT_EPILOG = """\
 examples:
   lcspr-stats report --config review-2022/config.yaml
@@ -460,6 +469,34 @@ def cmd_report(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+# --- check-release -------------------------------------------------------------------
+
+
+def cmd_check_release(args: argparse.Namespace) -> int:
+    """Check a run's results before they are shared; exit 1 if anything must be put right."""
+    from .release_check import check_release
+    from .workspace import project_root
+
+    config_path = _config_path(args.config)
+    config = cfg.load_config(config_path)
+    try:
+        project = project_root()
+    except InputError:  # a plain install: the bundled cohort is not at hand
+        project = None
+    findings = check_release(config, config_path, project)
+    print(f"Checking the release of cohort(s) {', '.join(map(str, config['cohorts']))}")
+    if not findings:
+        print("No problem found: the results can be shared.")
+        return EXIT_OK
+    for finding in findings:
+        print(f"  {finding.render()}")
+    _error(
+        f"{len(findings)} problem{'s' if len(findings) != 1 else ''} to put right before "
+        "these results are shared"
+    )
+    return EXIT_INPUT
+
+
 # --- the parser ----------------------------------------------------------------------
 
 
@@ -486,7 +523,7 @@ def _positive(text: str) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """The command line parser with its five subcommands."""
+    """The command line parser with its subcommands."""
     raw = argparse.RawDescriptionHelpFormatter
     parser = argparse.ArgumentParser(
         prog=PROG,
@@ -585,6 +622,19 @@ def build_parser() -> argparse.ArgumentParser:
     )
     synth.add_argument("--force", action="store_true", help="overwrite workbooks that exist")
     synth.set_defaults(handler=cmd_synth)
+
+    release = commands.add_parser(
+        "check-release",
+        help="check the results before they are shared (exit 1 if something is wrong)",
+        description="Check a run's results before sharing them: template text left in the "
+        "release settings, the synthetic-data notice on real data, disclosure control off "
+        "or a threshold below 3, data problems with strict mode off, results older than "
+        "the config or inputs, and ids or partnership names of the inputs in the results.",
+        epilog=CHECK_RELEASE_EPILOG,
+        formatter_class=raw,
+    )
+    release.add_argument("--config", default="config.yaml", help=config_help)
+    release.set_defaults(handler=cmd_check_release)
 
     report = commands.add_parser(
         "report",
