@@ -318,7 +318,7 @@ def two_headers(folder: Path) -> dict:
 SINS = "{dir}/sin_register.xlsx"
 RRS = "{dir}/rapid_review_register.xlsx"
 SCHEDULE = "{dir}/lcspr_coding_schedule.xlsx"
-CONFIG_ERROR = "file 'config': config does not match lcspr_stats/schemas/config.schema.yaml:\n  "
+CONFIG_ERROR = "file 'config': config key not valid:\n  "
 EXPECTED_SINS = (
     "expected the columns: sin_id, partnership, incident_date, notification_date, incident_type "
     "(names match ignoring case and spaces)"
@@ -615,7 +615,23 @@ FATAL = [
         bad_config(
             lambda c: c.update(exclusions=[{"lcspr_id": "L1", "statistic": "incident_to_rr"}])
         ),
-        CONFIG_ERROR + "exclusions.0: 'reason' is a required property",
+        CONFIG_ERROR + "exclusions[1]: 'reason' is a required property",
+        config_error=True,
+    ),
+    # Key paths count list entries from 1, as a person counts the "-" entries.
+    Case(
+        "config_third_exclusion_bad_statistic",
+        bad_config(
+            lambda c: c.update(
+                exclusions=[
+                    dict(EXCLUDE_L7, lcspr_id="L1"),
+                    dict(EXCLUDE_L7, lcspr_id="L2"),
+                    dict(EXCLUDE_L7, lcspr_id="L3", statistic="age"),
+                ]
+            )
+        ),
+        CONFIG_ERROR + "exclusions[3].statistic: 'age' is not one of ['incident_to_rr', "
+        "'rr_to_lcspr']",
         config_error=True,
     ),
     # A named exclusion that matches no LCSPR of the cohort would change nothing, silently.

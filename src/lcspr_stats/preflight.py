@@ -173,3 +173,22 @@ def exit_if_input_files_missing(config: dict, *, log_dir: str | None = None) -> 
     """
     if input_file_problems(config):
         exit_on_input_errors(config, log_dir=log_dir)
+
+
+def exit_on_config_errors(config: dict, config_file: str = "config") -> None:
+    """At parse time, before Snakemake's own schema check: a broken config, in our words.
+
+    Snakemake's ``validate`` names the schema file (inside the package, not
+    the user's) and counts list entries from 0; this names the config file and
+    each key by its path counted from 1 (``exclusions[3].statistic``), as
+    :func:`lcspr_stats.config.check_config` does for the command line, and
+    exits 1. A config that passes is left to Snakemake's check unchanged (it
+    fills the defaults).
+    """
+    import copy
+
+    try:
+        cfg.check_config(copy.deepcopy(config), file=config_file)
+    except InputError as error:
+        print(f"ERROR {error.render()}\n{STOPPED}", file=sys.stderr)
+        sys.exit(1)

@@ -19,5 +19,7 @@ onstart:
         config,
         log_dir=LOGS,
         hand_off_to_jobs=True,
-        config_file=workflow.configfiles[-1] if workflow.configfiles else "config.yaml",
+        config_file=(
+            workflow.configfiles[-1] if workflow.configfiles else "config.yaml"
+        ),
     )
