@@ -623,8 +623,10 @@ NOTHING_LEFT = (
 def nothing_left(chart: Chart) -> bool:
     """True if suppression left the chart no bar to draw (an empty axis).
 
-    Assumes the charts are bar charts (every builder here draws bars): no
-    bar of finite, non-zero length, while something was suppressed.
+    Something was suppressed, and no data is drawn: no bar of finite,
+    non-zero length and no line through a finite point in data coordinates.
+    Reference lines (the median, the expected time: ``axvline``, drawn
+    across the axes rather than in data coordinates) are not data.
     """
     import math
 
@@ -634,6 +636,11 @@ def nothing_left(chart: Chart) -> bool:
         for patch in axes.patches:
             sides = (patch.get_height(), patch.get_width())
             if all(math.isfinite(s) and s != 0 for s in sides):
+                return False
+        for line in axes.lines:
+            if line.get_transform() != axes.transData:
+                continue
+            if any(math.isfinite(float(y)) for y in line.get_ydata()):
                 return False
     return True
 
