@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import json
+import textwrap
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -325,7 +326,8 @@ def trends_chart(
                     f"{SUPPRESSED} = suppressed by a cohort's disclosure control to protect "
                     f"confidentiality (not drawn). {footer}"
                 )
-            fig.supxlabel(footer, x=0.01, ha="left", fontsize=9)
+            # Wrapped: a long source line would run off the figure's edge.
+            fig.supxlabel("\n".join(textwrap.wrap(footer, 180)), x=0.01, ha="left", fontsize=9)
         elif suppressed:
             fig.supxlabel(
                 f"{SUPPRESSED} = suppressed by a cohort's disclosure control to protect "
