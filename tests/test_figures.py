@@ -84,7 +84,7 @@ def test_a_chart_with_nothing_left_after_suppression_is_a_sentence(suppressed_ta
     assert empty.alt_text.startswith(sentence + " ")
     drawn = [t for a in empty.figure.axes for t in a.texts]
     assert any(t.get_text().replace("\n", " ") == sentence for t in drawn)
-    assert empty.figure.axes[0].patches == []  # no empty axis, no bars
+    assert len(empty.figure.axes[0].patches) == 0  # no empty axis, no bars
     # A chart with a bar left is drawn as before.
     assert not charts["weeks_incident_to_rapid_review"].alt_text.startswith("Nothing")
 
