@@ -258,7 +258,7 @@ def unmatched_exclusions(
     years = ", ".join(str(r.year) for r in checked)
     cohorts = f"cohort{'s' if len(checked) > 1 else ''} {years}"
     messages = []
-    for number, exclusion in enumerate(config.get("exclusions") or [], start=1):
+    for number, exclusion in enumerate(config["exclusions"], start=1):
         typed = str(exclusion["lcspr_id"])
         if typed in ids:
             continue

@@ -48,10 +48,10 @@ class Finding:
 
 def placeholders(config: dict) -> list[Finding]:
     """Release settings that still hold template text (``[Contact details ...]``)."""
-    release = config.get("release") or {}
+    release = config["release"]
     found = []
     for key in RELEASE_TEXTS:
-        text = str(release.get(key) or "")
+        text = str(release[key] if key in release else "")
         if PLACEHOLDER.search(text):
             found.append(
                 Finding(
@@ -82,8 +82,8 @@ def is_bundled_cohort(config: dict, folder: Path, project: Path | None) -> bool:
 
 def synthetic_notice(config: dict, folder: Path, project: Path | None) -> list[Finding]:
     """The bundled cohort's "synthetic" wording on data that are not the bundled cohort."""
-    release = config.get("release") or {}
-    keys = [k for k in RELEASE_TEXTS if SYNTHETIC.search(str(release.get(k) or ""))]
+    release = config["release"]
+    keys = [k for k in RELEASE_TEXTS if SYNTHETIC.search(str(release[k] if k in release else ""))]
     if not keys or is_bundled_cohort(config, folder, project):
         return []
     return [
@@ -98,8 +98,8 @@ def synthetic_notice(config: dict, folder: Path, project: Path | None) -> list[F
 
 def disclosure(config: dict) -> list[Finding]:
     """Disclosure control off, or a threshold below :data:`MIN_THRESHOLD`."""
-    control = config.get("disclosure_control") or {}
-    if not control.get("enabled", False):
+    control = config["disclosure_control"]  # validated: defaults filled
+    if not control["enabled"]:
         return [
             Finding(
                 "disclosure control",
@@ -107,7 +107,7 @@ def disclosure(config: dict) -> list[Finding]:
                 "true and run again",
             )
         ]
-    threshold = int(control.get("threshold", 0))
+    threshold = int(control["threshold"])
     if threshold < MIN_THRESHOLD:
         return [
             Finding(
@@ -121,7 +121,7 @@ def disclosure(config: dict) -> list[Finding]:
 
 def strict_with_problems(config: dict, results: Path) -> list[Finding]:
     """Strict mode off while a cohort's ``data_quality.csv`` lists problems."""
-    if config.get("strict", False):
+    if config["strict"]:
         return []
     found = []
     for year in config["cohorts"]:
@@ -143,7 +143,7 @@ def strict_with_problems(config: dict, results: Path) -> list[Finding]:
 def stale_results(config: dict, folder: Path, results: Path, config_file: Path) -> list[Finding]:
     """A cohort's results missing, or older than the config or any input or reference file."""
     found = []
-    sources = [config_file] + [Path(p) for p in (config.get("reference") or {}).values()]
+    sources = [config_file] + [Path(p) for p in config["reference"].values()]
     for year in config["cohorts"]:
         cohort = results / str(year)
         made = [p for p in cohort.rglob("*") if p.is_file()] if cohort.is_dir() else []
