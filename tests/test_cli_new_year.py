@@ -25,6 +25,10 @@ from lcspr_stats.cli import main
 from lcspr_stats.derive import percent
 from lcspr_stats.registry import table_names
 
+# Its tests share a module fixture that runs the pipeline: keep them on one xdist worker,
+# so that run is made once (pyproject: --dist loadgroup).
+pytestmark = pytest.mark.xdist_group("test_cli_new_year")
+
 SEED = 11
 SHEETS = {
     "sin_register.xlsx": ["sins"],
