@@ -111,6 +111,25 @@ def _lookup(keys: pd.Series, values: pd.Series) -> pd.Series:
     return keys.map(values)
 
 
+def classified_values(
+    reviews: pd.DataFrame,
+    children: pd.DataFrame,
+    sins: pd.DataFrame,
+    rapid_reviews: pd.DataFrame,
+    info: dict[str, SourceInfo],
+) -> pd.DataFrame:
+    """Reconciliation rows of the values read through a shipped classification, per source."""
+    from .classifications import reconciliation_rows
+
+    frames = {
+        "reviews": reviews,
+        "children": children,
+        "sin_register": sins,
+        "rapid_review_register": rapid_reviews,
+    }
+    return reconciliation_rows(frames, info)
+
+
 # --- the steps of link_cohort, in the order it takes them ---------------------------------
 
 
@@ -765,6 +784,7 @@ def link_cohort(
             recon_children,
             reconcile_sins(sins, children, kids, scope, year, info),
             reconcile_rapid_reviews(rapid_reviews, lcsprs, rapid_review_years, info),
+            classified_values(reviews, children, sins, rapid_reviews, info),
         ],
         ignore_index=True,
     )
