@@ -8,6 +8,7 @@ import datetime as dt
 import re
 import subprocess
 import sys
+import textwrap
 import webbrowser
 from collections import Counter
 from collections.abc import Callable
@@ -175,6 +176,20 @@ def _print_check(result, show: int) -> None:
             f"    {problem.file}{sheet}{row}, column '{problem.column}':{value} "
             f"{problem.rule} ({problem.action})"
         )
+    _print_mapping_suggestions(quality)
+
+
+def _print_mapping_suggestions(quality) -> None:
+    """The ``columns:`` lines that would read the unknown headings close to contract columns."""
+    from .columns import mapping_lines, suggested_mappings
+
+    suggestions = suggested_mappings(quality)
+    if not suggestions:
+        return
+    print("  Some unknown headings look like contract columns. To read them, add under")
+    print("  'inputs:' in the config (check each first):")
+    for source, pairs in suggestions.items():
+        print(textwrap.indent(mapping_lines(source, pairs), "  "))
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
