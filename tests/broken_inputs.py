@@ -621,6 +621,18 @@ FATAL = [
         config_error=True,
     ),
     Case(
+        "column_mapping_to_an_unknown_column",
+        bad_config(
+            lambda c: c["inputs"]["sin_register"].update(
+                columns={"Date of incident": "incident_dat"}
+            )
+        ),
+        "file 'config': inputs.sin_register.columns.Date of incident: 'incident_dat' is not a "
+        "column of the sin_register contract; did you mean 'incident_date'? (its columns: "
+        "sin_id, partnership, incident_date, notification_date, incident_type, child_sex, "
+        "child_age_years, child_ethnicity)",
+    ),
+    Case(
         "config_wrong_type",
         bad_config(lambda c: c.update(cohorts="2021")),
         CONFIG_ERROR + "cohorts: '2021' is not of type 'array'",
@@ -858,6 +870,35 @@ PER_VALUE = [
         "unknown_extra_column",
         lambda d: d.__setitem__("sin_register", d["sin_register"].assign(notes="free text")),
         (SINS, "sins", None, "notes", "", "unknown column", "column kept aside, not used"),
+    ),
+    per_value(
+        "heading_close_to_an_optional_column",
+        lambda d: d.__setitem__(
+            "sin_register", d["sin_register"].rename(columns={"child_sex": "Sex"})
+        ),
+        (
+            SINS,
+            "sins",
+            None,
+            "Sex",
+            "",
+            "unknown column",
+            "column kept aside, not used; it looks like the optional column 'child_sex': to "
+            'read it, add "Sex": child_sex under inputs.sin_register.columns',
+        ),
+    ),
+    per_value(
+        "optional_column_empty",
+        lambda d: d.__setitem__("sin_register", d["sin_register"].assign(child_ethnicity=None)),
+        (
+            SINS,
+            "sins",
+            None,
+            "child_ethnicity",
+            "",
+            "optional column empty",
+            "no value in any row; every row counts as not known for it",
+        ),
     ),
     per_value(
         "date_submitted_unreadable",

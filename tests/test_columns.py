@@ -137,7 +137,10 @@ def test_a_missing_required_column_lists_the_headings_and_the_closest(tmp_path):
     assert "column 'incident_type': required column missing" in text
     assert "the headings found are: 'sin_id', 'partnership', 'incident_date'" in text
     assert "for incident_type, did you mean 'Type of incident'?" in text
-    assert text.endswith('  sin_register:\n    columns:\n      "Type of incident": incident_type')
+    assert text.endswith(
+        "add to inputs.sin_register in the config (beside its path and sheet):\n"
+        '    columns:\n      "Type of incident": incident_type'
+    )
 
 
 def test_similarity_sees_reordered_and_shortened_headings():
@@ -166,7 +169,7 @@ def test_validate_warns_of_headings_close_to_optional_columns_and_prints_the_map
     assert cli.main(["validate", "--config", str(configfile)]) == 0
     out = capsys.readouterr().out
     assert "it looks like the optional column 'child_sex'" in out
-    assert "\n    sin_register:\n      columns:\n" in out
+    assert "\n    inputs.sin_register, beside its path and sheet:\n      columns:\n" in out
     for line in ('"Sex": child_sex', '"Age": child_age_years', '"Ethnicity": child_ethnicity'):
         assert f"        {line}\n" in out
     # The lines work: pasted into the config, the columns are read and the warnings go.

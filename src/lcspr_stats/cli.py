@@ -186,10 +186,11 @@ def _print_mapping_suggestions(quality) -> None:
     suggestions = suggested_mappings(quality)
     if not suggestions:
         return
-    print("  Some unknown headings look like contract columns. To read them, add under")
-    print("  'inputs:' in the config (check each first):")
+    print("  Some unknown headings look like contract columns. To read them, add to the")
+    print("  config (check each first):")
     for source, pairs in suggestions.items():
-        print(textwrap.indent(mapping_lines(source, pairs), "  "))
+        print(f"    inputs.{source}, beside its path and sheet:")
+        print(textwrap.indent(mapping_lines(pairs), "  "))
 
 
 def cmd_validate(args: argparse.Namespace) -> int:

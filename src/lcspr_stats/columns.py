@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import os
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
@@ -63,7 +64,12 @@ def similarity(heading: str, column: str) -> float:
     ratio = max(ratio, in_order)
 
     def near(word: str, others: list[str]) -> bool:
-        return any(difflib.SequenceMatcher(None, word, o).ratio() >= 0.85 for o in others)
+        # Nearly the same word, or the same stem ("notified", "notification").
+        return any(
+            difflib.SequenceMatcher(None, word, o).ratio() >= 0.85
+            or (min(len(word), len(o)) >= 5 and len(os.path.commonprefix([word, o])) >= 5)
+            for o in others
+        )
 
     if all(near(w, b) for w in a) or all(near(w, a) for w in b):
         ratio = max(ratio, 0.8)
@@ -160,15 +166,16 @@ def apply_mapping(table: SourceTable, mapping: Mapping[str, str]) -> SourceTable
     return replace(table, frame=frame, original_columns=original)
 
 
-def mapping_lines(source: str, pairs: Mapping[str, str]) -> str:
-    """The config lines that map headings to contract columns, ready to paste.
+def mapping_lines(pairs: Mapping[str, str]) -> str:
+    """The config lines that map headings to contract columns, to paste under ``inputs.<source>``.
 
-    >>> print(mapping_lines("sin_register", {"Date of incident": "incident_date"}))
-      sin_register:
+    Indented as they stand in the config, below the source's ``path`` and ``sheet``.
+
+    >>> print(mapping_lines({"Date of incident": "incident_date"}))
         columns:
           "Date of incident": incident_date
     """
-    lines = [f"  {source}:", "    columns:"]
+    lines = ["    columns:"]
     # JSON quoting is valid YAML and survives headings with ':' or quotes in them.
     lines += [f"      {json.dumps(h, ensure_ascii=False)}: {c}" for h, c in pairs.items()]
     return "\n".join(lines)
@@ -213,7 +220,10 @@ def missing_columns_message(
     )
     if hints:
         text += "; " + "; ".join(hints)
-        text += " If so, add under 'inputs:' in the config:\n" + mapping_lines(source, guesses)
+        text += (
+            f" If so, add to inputs.{source} in the config (beside its path and sheet):\n"
+            + mapping_lines(guesses)
+        )
     return text
 
 
