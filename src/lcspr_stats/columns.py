@@ -24,7 +24,16 @@ from .io import SourceTable, normalise_header
 # A heading at least this close to a contract column is suggested for it.
 CLOSE_ENOUGH = 0.75
 # Words that say nothing about which column a heading is ("Date of incident").
-FILLER_WORDS = frozenset({"of", "the", "a", "an", "and", "in", "to", "for", "no", "number"})
+FILLER_WORDS = frozenset({"of", "the", "a", "an", "and", "in", "to", "for"})
+# Words that mean the same in a heading: an id is a reference or a number; rr is a rapid review.
+SAME_WORDS = {
+    "ref": ["id"],
+    "reference": ["id"],
+    "number": ["id"],
+    "no": ["id"],
+    "identifier": ["id"],
+    "rr": ["rapid", "review"],
+}
 
 
 def heading_key(heading: object) -> str:
@@ -39,6 +48,7 @@ def heading_key(heading: object) -> str:
 def _words(key: str) -> list[str]:
     """The meaningful words of a normalised heading ("child's_age_(years)" -> child, age, years)."""
     words = re.split(r"[^a-z0-9]+", key.replace("'s_", "_").replace("'s", ""))
+    words = [same for w in words for same in SAME_WORDS.get(w, [w])]
     return [w for w in words if w and w not in FILLER_WORDS]
 
 
