@@ -272,6 +272,16 @@ def test_ons_and_nhs_coded_inputs_are_never_missing_nor_taken_from_the_sin(tmp_p
     assert sources.loc["ethnicity", ["n_from_sin", "n_not_known"]].tolist() == [0, 0]
     assert sources.loc["sex", ["n_from_sin", "n_not_known"]].tolist() == [0, 0]
     assert sources.loc["ethnicity", "n_from_coding_schedule"] == lcsprs["has_index_child"].sum()
+    # data_sources names the classifications the index children's values were read through.
+    notes = data_sources_table(lcsprs).notes
+    assert (
+        "Values of ethnicity written in a standard classification were read as codes: "
+        "NHS Data Dictionary, ONS 2021 census." in notes
+    )
+    assert (
+        "Values of sex written in a standard classification were read as codes: "
+        "NHS Data Dictionary." in notes
+    )
     # The reconciliation says which classification read how many values, per source.
     recon = result.cohort.reconciliation
     classified = recon.loc[recon["status"] == shipped.RECONCILIATION_STATUS]

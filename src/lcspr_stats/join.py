@@ -310,8 +310,10 @@ def sin_attributes(sins: pd.DataFrame) -> pd.DataFrame:
         ``incident_date``, ``child_sex``, ``child_age_years`` and
         ``child_ethnicity`` by ``sin_id``.
     """
+    # (with the classification a sex or ethnicity was read through, where one was)
+    via = [c for c in ("child_sex_classification", "child_ethnicity_classification") if c in sins]
     return sins.set_index("sin_id")[
-        ["incident_date", "child_sex", "child_age_years", "child_ethnicity"]
+        ["incident_date", "child_sex", "child_age_years", "child_ethnicity", *via]
     ]
 
 
@@ -345,7 +347,24 @@ def fill_from_sin(kids: pd.DataFrame, sin_attrs: pd.DataFrame) -> pd.DataFrame:
         take = kids[column].isna() & from_sin.notna()
         kids[flag] = take
         kids[column] = kids[column].where(~take, from_sin.astype(kids[column].dtype))
+        _carry_classification(kids, column, sin_attrs, take)
     return kids
+
+
+def _carry_classification(
+    kids: pd.DataFrame, column: str, sin_attrs: pd.DataFrame, take: pd.Series
+) -> None:
+    """Keep, with a value, the classification it was read through (the SIN's where taken)."""
+    via, sin_via = f"{column}_classification", f"child_{column}_classification"
+    if via not in kids and sin_via not in sin_attrs:
+        return
+    own = kids[via] if via in kids else pd.Series(pd.NA, index=kids.index, dtype="string")
+    theirs = (
+        kids["sin_id"].map(sin_attrs[sin_via]).astype("string")
+        if sin_via in sin_attrs
+        else pd.Series(pd.NA, index=kids.index, dtype="string")
+    )
+    kids[via] = own.where(~take, theirs)
 
 
 def pick_index_children(
@@ -518,6 +537,9 @@ def link_index_child(
         "ethnicity_from_sin",
     ):
         lcsprs[column] = lcsprs["lcspr_id"].map(index_cols[column])
+    for column in ("sex_classification", "ethnicity_classification"):
+        if column in index_cols:
+            lcsprs[column] = lcsprs["lcspr_id"].map(index_cols[column]).astype("string")
     for column in ("sin_id", "sex", "ethnicity"):
         # Text stays text when no LCSPR has an index child (all missing maps to numbers).
         lcsprs[column] = lcsprs[column].astype(index_cols[column].dtype)
