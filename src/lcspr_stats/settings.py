@@ -608,6 +608,16 @@ class Settings:
         """Years of rapid reviews received shown in Table 2 (none configured: year-1 and year)."""
         return list(self.rapid_review_years) or [int(year) - 1, int(year)]
 
+    def classification_inputs(self) -> list[str]:
+        """The classifications file as a list: ``[path]`` if it exists, else empty."""
+        from pathlib import Path
+
+        path = self.classifications_path
+        return [path] if Path(path).is_file() else []
+
     def cohort_inputs(self, year: int | str) -> list[str]:
-        """Every input file of one cohort: its sources (each file once), then reference tables."""
-        return self.inputs.paths(year) + list(self.reference.files)
+        """Every input file of one cohort: its sources (each file once), then reference tables.
+
+        The shipped classifications file comes last, where there is one.
+        """
+        return self.inputs.paths(year) + list(self.reference.files) + self.classification_inputs()

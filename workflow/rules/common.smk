@@ -2,6 +2,7 @@
 import sys
 from pathlib import Path
 
+from lcspr_stats.classifications import classifications_path
 from lcspr_stats.codedeps import script_code
 from lcspr_stats.errors import InputError
 from lcspr_stats.figures import FIGURES
@@ -67,6 +68,12 @@ def source_path(wildcards):
 def reference_files(wildcards):
     """The SCR reference tables printed beside the cohort."""
     return list(config["reference"].values())
+
+
+def classifications_file(wildcards):
+    """The shipped classifications the ingest jobs read values through (none if absent)."""
+    path = classifications_path(config["reference"]["scr_periods"])
+    return [str(path)] if path.is_file() else []
 
 
 def cohort_outputs(manifest=True):
