@@ -240,12 +240,16 @@ def classify_column(
         The classification each replaced cell was read through (missing elsewhere).
     """
     values = values.copy()
-    if synonyms and attribute == "ethnicity":
+    todo = ~values.isin(allowed) & cells.notna()
+    if synonyms and attribute == "ethnicity" and todo.any():
         # The codebook's synonyms reach ethnicity too: a team's own spellings of a code.
+        # Looked up once per distinct value (a register repeats a handful of spellings).
         mapping = {match_key(k): str(v).upper() for k, v in synonyms.items()}
-        mapped = cells.map(lambda c: mapping.get(match_key(c)) if pd.notna(c) else None)
-        take = ~values.isin(allowed) & mapped.isin(allowed)
-        values[take] = mapped[take]
+        codes, uniques = pd.factorize(cells[todo])
+        spelled = pd.Series([mapping.get(match_key(u), pd.NA) for u in uniques], dtype="string")
+        mapped = pd.Series(spelled.array.take(codes), index=cells[todo].index)
+        take = mapped.isin(allowed)
+        values[take[take].index] = mapped[take]
     known = values.isin(allowed) | values.isna()
     found, via = recognise_series(cells, attribute, classifications, known)
     hit = found.notna()
