@@ -327,6 +327,15 @@ EXPECTED_SINS = (
 EXCLUDE_L7 = {"lcspr_id": "L7", "statistic": "incident_to_rr", "reason": "a test"}
 EXCLUDE_L5 = dict(EXCLUDE_L7, lcspr_id="L5")
 
+def found(*headings: str) -> str:
+    """The end of a missing-column message: the headings the sheet has."""
+    return "; the headings found are: " + (", ".join(f"'{h}'" for h in headings) or "none")
+
+
+SINS_FOUND = ("sin_id", "partnership", "incident_date", "notification_date")
+SINS_OPTIONAL = ("child_sex", "child_age_years", "child_ethnicity")
+RRS_FOUND = found("rr_id", "sin_id", "lcspr_decision")
+
 FATAL = [
     Case(
         "missing_file",
@@ -446,14 +455,15 @@ FATAL = [
         "missing_column_sins",
         drop("sin_register", "incident_type"),
         f"file '{SINS}', sheet 'sins', column 'incident_type': required column missing; "
-        + EXPECTED_SINS,
+        + EXPECTED_SINS
+        + found(*SINS_FOUND, *SINS_OPTIONAL),
     ),
     Case(
         "missing_column_rapid_reviews",
         drop("rapid_review_register", "rr_date"),
         f"file '{RRS}', sheet 'rapid_reviews', column 'rr_date': required column missing; "
         "expected the columns: rr_id, sin_id, rr_date, lcspr_decision (names match ignoring "
-        "case and spaces)",
+        "case and spaces)" + RRS_FOUND,
     ),
     Case(
         "missing_column_reviews",
@@ -461,20 +471,34 @@ FATAL = [
         f"file '{SCHEDULE}', sheet 'reviews', column 'date_submitted': required column missing;"
         " expected the columns: lcspr_id, partnership, date_submitted, n_children, "
         "incident_type, harm_category, published, methodology, in_subsample, in_race_subsample "
-        "(names match ignoring case and spaces)",
+        "(names match ignoring case and spaces)"
+        + found(
+            "lcspr_id",
+            "partnership",
+            "review_type",
+            "n_children",
+            "incident_type",
+            "harm_category",
+            "harm_subcategory",
+            "published",
+            "methodology",
+            "in_subsample",
+            "in_race_subsample",
+        ),
     ),
     Case(
         "missing_column_children",
         drop("children", "is_index_child"),
         f"file '{SCHEDULE}', sheet 'children', column 'is_index_child': required column "
         "missing; expected the columns: lcspr_id, child_ref, is_index_child (names match "
-        "ignoring case and spaces)",
+        "ignoring case and spaces)"
+        + found("lcspr_id", "child_ref", "sin_id", "sex", "age_years", "ethnicity"),
     ),
     Case(
         "missing_two_columns",
         drop("sin_register", "sin_id", "notification_date"),
         f"file '{SINS}', sheet 'sins', column 'sin_id, notification_date': required columns "
-        "missing; " + EXPECTED_SINS,
+        "missing; " + EXPECTED_SINS + found(*SINS_FOUND[1:3], "incident_type", *SINS_OPTIONAL),
     ),
     Case(
         "two_headers_one_name",
@@ -547,7 +571,8 @@ FATAL = [
         sheet_cells("rapid_review_register", []),
         "file '{dir}/rapid_review_register_by_hand.xlsx', sheet 'rapid_reviews', column "
         "'rr_id, sin_id, rr_date, lcspr_decision': required columns missing; expected the "
-        "columns: rr_id, sin_id, rr_date, lcspr_decision (names match ignoring case and spaces)",
+        "columns: rr_id, sin_id, rr_date, lcspr_decision (names match ignoring case and spaces)"
+        + found(),
     ),
     Case(
         "header_only_reviews",
@@ -570,7 +595,7 @@ FATAL = [
         "  file '{dir}/sins.xlsx', sheet 'sins': file not found\n"
         f"  file '{RRS}', sheet 'rapid_reviews', column 'rr_date': required column missing; "
         "expected the columns: rr_id, sin_id, rr_date, lcspr_decision (names match ignoring "
-        "case and spaces)\n"
+        "case and spaces)" + RRS_FOUND + "\n"
         f"  file '{SCHEDULE}', sheet 'reviews', column 'lcspr_id': duplicate id in rows 2 and "
         "3; each lcspr_id must be unique",
     ),
@@ -597,6 +622,18 @@ FATAL = [
         CONFIG_ERROR + "(top level): Additional properties are not allowed ('colour' was "
         "unexpected)",
         config_error=True,
+    ),
+    Case(
+        "column_mapping_to_an_unknown_column",
+        bad_config(
+            lambda c: c["inputs"]["sin_register"].update(
+                columns={"Date of incident": "incident_dat"}
+            )
+        ),
+        "file 'config': inputs.sin_register.columns.Date of incident: 'incident_dat' is not a "
+        "column of the sin_register contract; did you mean 'incident_date'? (its columns: "
+        "sin_id, partnership, incident_date, notification_date, incident_type, child_sex, "
+        "child_age_years, child_ethnicity)",
     ),
     Case(
         "config_wrong_type",
@@ -869,6 +906,35 @@ PER_VALUE = [
         "unknown_extra_column",
         lambda d: d.__setitem__("sin_register", d["sin_register"].assign(notes="free text")),
         (SINS, "sins", None, "notes", "", "unknown column", "column kept aside, not used"),
+    ),
+    per_value(
+        "heading_close_to_an_optional_column",
+        lambda d: d.__setitem__(
+            "sin_register", d["sin_register"].rename(columns={"child_sex": "Sex"})
+        ),
+        (
+            SINS,
+            "sins",
+            None,
+            "Sex",
+            "",
+            "unknown column",
+            "column kept aside, not used; it looks like the optional column 'child_sex': to "
+            'read it, add "Sex": child_sex under inputs.sin_register.columns',
+        ),
+    ),
+    per_value(
+        "optional_column_empty",
+        lambda d: d.__setitem__("sin_register", d["sin_register"].assign(child_ethnicity=None)),
+        (
+            SINS,
+            "sins",
+            None,
+            "child_ethnicity",
+            "",
+            "optional column empty",
+            "no value in any row; every row counts as not known for it",
+        ),
     ),
     per_value(
         "date_submitted_unreadable",

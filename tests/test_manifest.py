@@ -39,6 +39,8 @@ def test_manifest_hashes_every_input(bundled_run):
         "data/reference/scr_age_bands.csv",
         "data/reference/scr_death_serious_harm.csv",
         "data/reference/scr_periods.csv",
+        # the shipped classifications values are read through (beside scr_periods.csv)
+        "data/reference/classifications.csv",
     }
     for path, digest in recorded.items():
         assert digest == sha256(ROOT / path)

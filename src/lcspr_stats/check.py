@@ -148,6 +148,11 @@ def gather_inputs(config: dict, year: int) -> tuple[InputCheck | None, list[str]
         One message per fatal problem (file, sheet, column and what was expected).
     """
     frames, info, by_source, fatal = {}, {}, {}, []
+    try:
+        # Snakemake's validate() knows the schema, not the contract: check the mapping here.
+        cfg.check_column_mappings(config)
+    except InputError as error:
+        return None, [error.render()]
     for source in cfg.SOURCES:
         try:
             frames[source], by_source[source], info[source] = read_and_clean(config, source, year)
@@ -179,7 +184,9 @@ def strict_messages(quality: pd.DataFrame) -> list[str]:
 
     Values are not repeated: the file, sheet, row and column say where to look.
     """
-    problems = quality.loc[quality["rule"] != "unknown column"]
+    from .columns import COLUMN_WARNINGS
+
+    problems = quality.loc[~quality["rule"].isin(COLUMN_WARNINGS)]
     return [
         InputError(
             str(r.rule),

@@ -8,6 +8,7 @@ import datetime as dt
 import re
 import subprocess
 import sys
+import textwrap
 import webbrowser
 from collections import Counter
 from collections.abc import Callable
@@ -157,7 +158,7 @@ def cmd_init(args: argparse.Namespace) -> int:
 # --- validate ------------------------------------------------------------------
 
 
-def _print_check(result, show: int) -> None:
+def _print_check(result, show: int, config: dict | None = None) -> None:
     """Summary of one cohort's check: rows per source, problems by rule, the first few."""
     print("  Rows read:")
     for source, rows in result.rows_read.items():
@@ -185,6 +186,26 @@ def _print_check(result, show: int) -> None:
             f"    {problem.file}{sheet}{row}, column '{problem.column}':{value} "
             f"{problem.rule} ({problem.action})"
         )
+    _print_mapping_suggestions(quality, config)
+
+
+def _print_mapping_suggestions(quality, config: dict | None = None) -> None:
+    """The ``columns:`` lines that would read the unknown headings close to contract columns.
+
+    A source's mapping already in the config is printed with them, so the
+    block can replace the config's as it stands.
+    """
+    from .columns import mapping_lines, suggested_mappings
+
+    suggestions = suggested_mappings(quality)
+    if not suggestions:
+        return
+    print("  Some unknown headings look like contract columns. To read them, put in the")
+    print("  config (check each first):")
+    for source, pairs in suggestions.items():
+        configured = ((config or {}).get("inputs", {}).get(source) or {}).get("columns") or {}
+        print(f"    inputs.{source}, beside its path and sheet:")
+        print(textwrap.indent(mapping_lines({**configured, **pairs}), "  "))
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
@@ -207,7 +228,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
                 fatal.append(error.render())
                 continue
             checked.append(result)
-            _print_check(result, args.show)
+            _print_check(result, args.show, config)
             try:
                 strict_check(result.quality, config.get("strict", False))
             except InputError as error:

@@ -71,6 +71,7 @@ def check_config(config: dict, schema: dict | None = None, *, file: str = "confi
     if errors:
         raise InputError(config_error_text(errors[:10], len(errors)), file=file)
     _fill_defaults(config, schema)
+    check_column_mappings(config, file)
     return config
 
 
@@ -98,15 +99,51 @@ def config_error_text(errors: list, total: int) -> str:
     return f"{head}:\n" + "\n".join(lines)
 
 
-def _fill_defaults(instance: Any, schema: dict) -> None:
-    """Fill ``default`` values of object properties, recursively."""
+def check_column_mappings(config: dict, file: str = "config") -> None:
+    """Stop on an ``inputs.<source>.columns`` mapping naming a column the contract lacks.
+
+    Parameters
+    ----------
+    config : dict
+        A config that passed the schema (defaults filled).
+    file : str
+        How the message names the config.
+
+    Raises
+    ------
+    InputError
+        Naming the key path, the column and the contract's columns.
+    """
+    mappings = {s: (config.get("inputs", {}).get(s) or {}).get("columns") for s in SOURCES}
+    if not any(mappings.values()):
+        return
+    # Late imports: the contract's columns depend on the codebook (its practice themes).
+    from .columns import check_mapping
+    from .settings import Codebook
+    from .validate import source_specs
+
+    specs = source_specs(Codebook.from_section(config["codebook"]))
+    for source, mapping in mappings.items():
+        if mapping:
+            check_mapping(source, mapping, [s.name for s in specs[source]], file=file)
+
+
+def _fill_defaults(instance: Any, schema: dict, root: dict | None = None) -> None:
+    """Fill ``default`` values of object properties, recursively (through local ``$ref``s)."""
+    root = schema if root is None else root
+    ref = schema.get("$ref", "")
+    if ref.startswith("#/"):
+        # A shared definition (e.g. $defs/source) carries defaults of its own.
+        schema = root
+        for part in ref[2:].split("/"):
+            schema = schema[part]
     if not isinstance(instance, dict):
         return
     for key, sub in schema.get("properties", {}).items():
         if key not in instance and "default" in sub:
             instance[key] = sub["default"]
         if key in instance:
-            _fill_defaults(instance[key], sub)
+            _fill_defaults(instance[key], sub, root)
 
 
 def load_config(path: str | Path) -> dict:

@@ -155,6 +155,25 @@ def _lookup(keys: pd.Series, values: pd.Series) -> pd.Series:
     return keys.map(values)
 
 
+def classified_values(
+    reviews: pd.DataFrame,
+    children: pd.DataFrame,
+    sins: pd.DataFrame,
+    rapid_reviews: pd.DataFrame,
+    info: dict[str, SourceInfo],
+) -> pd.DataFrame:
+    """Reconciliation rows of the values read through a shipped classification, per source."""
+    from .classifications import reconciliation_rows
+
+    frames = {
+        "reviews": reviews,
+        "children": children,
+        "sin_register": sins,
+        "rapid_review_register": rapid_reviews,
+    }
+    return reconciliation_rows(frames, info)
+
+
 # --- the steps of link_cohort, in the order it takes them ---------------------------------
 
 
@@ -331,8 +350,10 @@ def sin_attributes(sins: pd.DataFrame) -> pd.DataFrame:
         ``incident_date``, ``child_sex``, ``child_age_years`` and
         ``child_ethnicity`` by ``sin_id``.
     """
+    # (with the classification a sex or ethnicity was read through, where one was)
+    via = [c for c in ("child_sex_classification", "child_ethnicity_classification") if c in sins]
     return sins.set_index("sin_id")[
-        ["incident_date", "child_sex", "child_age_years", "child_ethnicity"]
+        ["incident_date", "child_sex", "child_age_years", "child_ethnicity", *via]
     ]
 
 
@@ -366,7 +387,24 @@ def fill_from_sin(kids: pd.DataFrame, sin_attrs: pd.DataFrame) -> pd.DataFrame:
         take = kids[column].isna() & from_sin.notna()
         kids[flag] = take
         kids[column] = kids[column].where(~take, from_sin.astype(kids[column].dtype))
+        _carry_classification(kids, column, sin_attrs, take)
     return kids
+
+
+def _carry_classification(
+    kids: pd.DataFrame, column: str, sin_attrs: pd.DataFrame, take: pd.Series
+) -> None:
+    """Keep, with a value, the classification it was read through (the SIN's where taken)."""
+    via, sin_via = f"{column}_classification", f"child_{column}_classification"
+    if via not in kids and sin_via not in sin_attrs:
+        return
+    own = kids[via] if via in kids else pd.Series(pd.NA, index=kids.index, dtype="string")
+    theirs = (
+        kids["sin_id"].map(sin_attrs[sin_via]).astype("string")
+        if sin_via in sin_attrs
+        else pd.Series(pd.NA, index=kids.index, dtype="string")
+    )
+    kids[via] = own.where(~take, theirs)
 
 
 def pick_index_children(
@@ -550,6 +588,9 @@ def link_index_child(
         "ethnicity_from_sin",
     ):
         lcsprs[column] = lcsprs["lcspr_id"].map(index_cols[column])
+    for column in ("sex_classification", "ethnicity_classification"):
+        if column in index_cols:
+            lcsprs[column] = lcsprs["lcspr_id"].map(index_cols[column]).astype("string")
     for column in ("sin_id", "sex", "ethnicity"):
         # Text stays text when no LCSPR has an index child (all missing maps to numbers).
         lcsprs[column] = lcsprs[column].astype(index_cols[column].dtype)
@@ -816,6 +857,7 @@ def link_cohort(
             recon_children,
             reconcile_sins(sins, children, kids, scope, year, info),
             reconcile_rapid_reviews(rapid_reviews, lcsprs, rapid_review_years, info),
+            classified_values(reviews, children, sins, rapid_reviews, info),
         ],
         ignore_index=True,
     )

@@ -34,6 +34,10 @@ def input_file_problems(config: dict) -> list[str]:
     Cheap enough to run every time the workflow is parsed.
     """
     problems = []
+    try:
+        cfg.check_column_mappings(config)
+    except InputError as error:
+        problems.append(error.render())
     for year in config["cohorts"]:
         for source in cfg.SOURCES:
             path = cfg.input_path(config, source, year)

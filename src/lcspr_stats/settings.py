@@ -112,10 +112,14 @@ class Source:
         The path as configured, ``{year}`` unfilled.
     sheet : str
         The sheet (or table) name.
+    columns : FrozenMap of str to str
+        The source's headings as it writes them -> contract columns
+        (``inputs.<source>.columns``; empty: the contract's own headings).
     """
 
     path: str
     sheet: str
+    columns: FrozenMap = field(default_factory=FrozenMap)
 
     def path_for(self, year: int | str) -> str:
         """The path of this source for one cohort year."""
@@ -520,7 +524,14 @@ class Settings:
         return cls(
             cohorts=tuple(int(y) for y in filled["cohorts"]),
             inputs=Inputs(
-                **{s: Source(str(inputs[s]["path"]), str(inputs[s]["sheet"])) for s in SOURCES}
+                **{
+                    s: Source(
+                        str(inputs[s]["path"]),
+                        str(inputs[s]["sheet"]),
+                        FrozenMap({str(k): str(v) for k, v in inputs[s]["columns"].items()}),
+                    )
+                    for s in SOURCES
+                }
             ),
             dirs=Dirs(
                 processed=str(filled["processed_dir"]),
@@ -586,10 +597,27 @@ class Settings:
         """Path of one source for a cohort year (``{year}`` in the path is filled)."""
         return self.inputs.input_path(source, year)
 
+    @property
+    def classifications_path(self) -> str:
+        """The shipped classifications file: ``classifications.csv`` beside ``scr_periods``."""
+        from .classifications import classifications_path
+
+        return str(classifications_path(self.reference.scr_periods))
+
     def rapid_review_years_for(self, year: int) -> list[int]:
         """Years of rapid reviews received shown in Table 2 (none configured: year-1 and year)."""
         return list(self.rapid_review_years) or [int(year) - 1, int(year)]
 
+    def classification_inputs(self) -> list[str]:
+        """The classifications file as a list: ``[path]`` if it exists, else empty."""
+        from pathlib import Path
+
+        path = self.classifications_path
+        return [path] if Path(path).is_file() else []
+
     def cohort_inputs(self, year: int | str) -> list[str]:
-        """Every input file of one cohort: its sources (each file once), then reference tables."""
-        return self.inputs.paths(year) + list(self.reference.files)
+        """Every input file of one cohort: its sources (each file once), then reference tables.
+
+        The shipped classifications file comes last, where there is one.
+        """
+        return self.inputs.paths(year) + list(self.reference.files) + self.classification_inputs()

@@ -169,7 +169,8 @@ def add_reconciliation_check(recon: pd.DataFrame) -> pd.DataFrame:
     rows = []
     for source, group in recon.groupby("source", sort=False):
         read = int(group.loc[group["status"] == "read", "rows"].sum())
-        accounted = int(group.loc[group["status"] != "read", "rows"].sum())
+        # "classified" rows count values read through a classification, not rows.
+        accounted = int(group.loc[~group["status"].isin(("read", "classified")), "rows"].sum())
         rows.append(group)
         rows.append(
             pd.DataFrame(

@@ -829,9 +829,19 @@ def data_sources_table(lcsprs: pd.DataFrame) -> Table:
                 "n_not_known": missing,
             }
         )
+    notes = ["Taken from the SIN where the coding schedule left the value blank."]
+    for column in ("sex", "ethnicity"):
+        via = index.get(f"{column}_classification", pd.Series(dtype="string")).dropna()
+        if len(via):
+            # Names only: how many values each classification read is in reconciliation.csv.
+            notes.append(
+                f"Values of {column} written in a standard classification were read as codes: "
+                + ", ".join(sorted(set(via)))
+                + "."
+            )
     return Table(
         reg.DATA_SOURCES,
         "Source of index children's characteristics",
         pd.DataFrame(rows),
-        ["Taken from the SIN where the coding schedule left the value blank."],
+        notes,
     )

@@ -37,6 +37,10 @@ class ColumnSpec:
         Allowed codes for ``code`` columns.
     low, high : int
         Allowed range for ``integer`` columns.
+    classified : str
+        The shipped classification its values may also be written in
+        (:mod:`lcspr_stats.classifications`): ``ethnicity`` or ``sex``; ""
+        for none (yes/no columns always read the shipped yes/no spellings).
     """
 
     name: str
@@ -46,6 +50,7 @@ class ColumnSpec:
     codes: tuple[str, ...] = field(default_factory=tuple)
     low: int | None = None
     high: int | None = None
+    classified: str = ""
 
 
 def source_specs(codebook: Codebook) -> dict[str, list[ColumnSpec]]:
@@ -61,9 +66,15 @@ def source_specs(codebook: Codebook) -> dict[str, list[ColumnSpec]]:
             ColumnSpec("incident_date", "date"),
             ColumnSpec("notification_date", "date", not_blank=True),
             ColumnSpec("incident_type", "code", not_blank=True, codes=codebook.sin_incident_types),
-            ColumnSpec("child_sex", "code", required=False, codes=sex),
+            ColumnSpec("child_sex", "code", required=False, codes=sex, classified="sex"),
             ColumnSpec("child_age_years", "integer", required=False, low=0, high=17),
-            ColumnSpec("child_ethnicity", "ethnicity", required=False, codes=ethnicity),
+            ColumnSpec(
+                "child_ethnicity",
+                "ethnicity",
+                required=False,
+                codes=ethnicity,
+                classified="ethnicity",
+            ),
         ],
         "rapid_review_register": [
             ColumnSpec("rr_id", "id", not_blank=True),
@@ -101,9 +112,11 @@ def source_specs(codebook: Codebook) -> dict[str, list[ColumnSpec]]:
             ColumnSpec("child_ref", "text", not_blank=True),
             ColumnSpec("is_index_child", "yesno", not_blank=True),
             ColumnSpec("sin_id", "text", required=False),
-            ColumnSpec("sex", "code", required=False, codes=sex),
+            ColumnSpec("sex", "code", required=False, codes=sex, classified="sex"),
             ColumnSpec("age_years", "integer", required=False, low=0, high=17),
-            ColumnSpec("ethnicity", "ethnicity", required=False, codes=ethnicity),
+            ColumnSpec(
+                "ethnicity", "ethnicity", required=False, codes=ethnicity, classified="ethnicity"
+            ),
         ],
     }
 
@@ -156,21 +169,42 @@ def show_value(value: object) -> str:
     return str(value)
 
 
-def check_columns(table: SourceTable, specs: list[ColumnSpec]) -> list[str]:
-    """Stop if a required column is missing; return the unknown extra columns."""
+def check_columns(table: SourceTable, specs: list[ColumnSpec], source: str = "") -> list[str]:
+    """Stop if a required column is missing; return the unknown extra columns.
+
+    The message lists the headings found and, where one is close, asks "did
+    you mean ...?" with the ``columns:`` lines to paste into the config
+    (:func:`lcspr_stats.columns.missing_columns_message`).
+    """
     present = set(table.frame.columns)
     missing = [s.name for s in specs if s.required and s.name not in present]
     if missing:
-        expected = ", ".join(s.name for s in specs if s.required)
+        from .columns import missing_columns_message
+
+        expected = [s.name for s in specs if s.required]
         raise InputError(
-            f"required column{'s' if len(missing) > 1 else ''} missing; expected "
-            f"the columns: {expected} (names match ignoring case and spaces)",
+            missing_columns_message(table, source, missing, expected),
             file=table.file,
             sheet=table.sheet,
             column=", ".join(missing),
         )
     known = {s.name for s in specs}
     return [c for c in table.frame.columns if c not in known]
+
+
+def column_warnings(
+    table: SourceTable, specs: list[ColumnSpec], extras: list[str], source: str
+) -> pd.DataFrame:
+    """Data-quality rows about whole columns (:func:`lcspr_stats.columns.column_warning_rows`)."""
+    from .columns import column_warning_rows
+
+    optional = [s.name for s in specs if not s.required]
+    blank = {
+        name: bool(clean.blank_mask(table.frame[name]).all())
+        for name in optional
+        if name in table.frame.columns
+    }
+    return quality_frame(column_warning_rows(table, source, optional, extras, blank))
 
 
 def check_duplicates(table: SourceTable, frame: pd.DataFrame, id_columns: list[str]) -> None:
@@ -302,27 +336,16 @@ def clean_source(
     quality : pandas.DataFrame
         Data-quality rows (see :data:`QUALITY_COLUMNS`).
     """
+    from . import classifications as shipped
+    from .columns import apply_mapping
+
     codebook = settings.codebook
     specs = source_specs(codebook)[source]
-    extras = check_columns(table, specs)
+    table = apply_mapping(table, settings.inputs[source].columns)
+    extras = check_columns(table, specs, source)
     raw = table.frame
-    problems: list[pd.DataFrame] = []
-    for extra in extras:
-        problems.append(
-            quality_frame(
-                [
-                    {
-                        "file": table.file,
-                        "sheet": table.sheet,
-                        "row": pd.NA,
-                        "column": table.original_columns.get(extra, extra),
-                        "value": "",
-                        "rule": "unknown column",
-                        "action": "column kept aside, not used",
-                    }
-                ]
-            )
-        )
+    classes = shipped.load(settings.classifications_path)
+    problems: list[pd.DataFrame] = [column_warnings(table, specs, extras, source)]
     synonyms = codebook.synonyms
     out = pd.DataFrame(index=raw.index)
     for spec in specs:
@@ -331,13 +354,20 @@ def clean_source(
             out[spec.name] = pd.Series(pd.NA, index=raw.index, dtype=dtype.get(spec.kind, "string"))
             continue
         cells = raw[spec.name]
-        bad = None
+        bad = via = None
         if spec.kind in ("id", "text"):
             values = clean.normalise_text(cells)
         elif spec.kind == "code":
             values = clean.normalise_code(cells, synonyms)
+            if spec.classified:
+                values, via = shipped.classify_column(
+                    spec.classified, cells, values, spec.codes, classes
+                )
         elif spec.kind == "ethnicity":
             values = clean.normalise_ethnicity(cells, codebook.ethnicity)
+            values, via = shipped.classify_column(
+                "ethnicity", cells, values, spec.codes, classes, synonyms
+            )
         elif spec.kind == "date":
             values, bad = clean.parse_dates(cells, dayfirst=settings.dates_day_first)
             bad_rule = "unparseable date"
@@ -345,6 +375,9 @@ def clean_source(
             values, bad = clean.parse_integers(cells)
             bad_rule = "not a whole number"
         elif spec.kind == "yesno":
+            cells, via = shipped.yes_no_cells(
+                cells, codebook.yes_values, codebook.no_values, classes
+            )
             values, bad = clean.parse_yes_no(cells, codebook.yes_values, codebook.no_values)
             bad_rule = "not yes or no"
         else:  # pragma: no cover - specs are fixed above
@@ -354,6 +387,9 @@ def clean_source(
                 quality_rows(table, raw.index[bad], spec.name, cells, bad_rule, VALUE_SET_MISSING)
             )
         out[spec.name] = values
+        if via is not None and via.notna().any():
+            # Which classification read a value: for the reconciliation and data_sources.
+            out[f"{spec.name}{shipped.VIA_SUFFIX}"] = via
     check_duplicates(table, out, ID_COLUMNS[source])
     out, schema_problems = _apply_value_rules(out, specs, source, table, codebook)
     problems.append(schema_problems)

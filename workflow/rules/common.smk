@@ -2,6 +2,7 @@
 import sys
 from pathlib import Path
 
+from lcspr_stats.classifications import classifications_path
 from lcspr_stats.codedeps import script_code
 from lcspr_stats.errors import InputError
 from lcspr_stats.figures import FIGURES
@@ -72,6 +73,12 @@ def reference_files(wildcards):
 def open_data_files(folder):
     """The EES open-data files of every table (data, then metadata) in ``folder``."""
     return [f"{folder}/{name}{ext}" for name in TABLES for ext in (".csv", ".meta.csv")]
+
+
+def classifications_file(wildcards):
+    """The shipped classifications the ingest jobs read values through (none if absent)."""
+    path = classifications_path(config["reference"]["scr_periods"])
+    return [str(path)] if path.is_file() else []
 
 
 def cohort_outputs(manifest=True):

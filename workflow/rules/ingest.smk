@@ -4,6 +4,7 @@
 rule ingest:
     input:
         source=source_path,
+        classifications=classifications_file,
         code=package_code("ingest.py"),
     output:
         frame=f"{PROCESSED}/{{year}}/ingest/{{source}}.pkl",
