@@ -452,6 +452,8 @@ class Settings:
     dirs : Dirs
     strict : bool
     dates_day_first : bool
+    plausible_years : (int, int)
+        The earliest and latest year a date may fall in (``plausible_dates``).
     max_input_bytes, max_unzipped_bytes : int
     rapid_review_years : tuple of int
         As configured (empty: see :meth:`rapid_review_years_for`).
@@ -477,6 +479,7 @@ class Settings:
     dirs: Dirs
     strict: bool
     dates_day_first: bool
+    plausible_years: tuple[int, int]
     max_input_bytes: int
     max_unzipped_bytes: int
     rapid_review_years: tuple[int, ...]
@@ -529,6 +532,10 @@ class Settings:
             ),
             strict=bool(filled["strict"]),
             dates_day_first=bool(filled["dates_day_first"]),
+            plausible_years=(
+                int(filled["plausible_dates"]["earliest_year"]),
+                int(filled["plausible_dates"]["latest_year"]),
+            ),
             max_input_bytes=int(filled["max_input_bytes"]),
             max_unzipped_bytes=int(filled["max_unzipped_bytes"]),
             rapid_review_years=tuple(int(y) for y in filled["rapid_review_years"]),
