@@ -147,7 +147,7 @@ def cmd_init(args: argparse.Namespace) -> int:
 # --- validate ------------------------------------------------------------------
 
 
-def _print_check(result, show: int) -> None:
+def _print_check(result, show: int, mask=None) -> None:
     """Summary of one cohort's check: rows per source, problems by rule, the first few."""
     print("  Rows read:")
     for source, rows in result.rows_read.items():
@@ -170,11 +170,21 @@ def _print_check(result, show: int) -> None:
     for problem in quality.head(show).itertuples():
         row = "" if problem.row is None or str(problem.row) == "<NA>" else f", row {problem.row}"
         sheet = f", sheet '{problem.sheet}'" if problem.sheet else ""
-        value = f" '{problem.value}'" if problem.value else ""
+        shown = mask(str(problem.value), str(problem.column)) if mask and problem.value else None
+        value = f" '{shown or problem.value}'" if problem.value else ""
         print(
             f"    {problem.file}{sheet}{row}, column '{problem.column}':{value} "
             f"{problem.rule} ({problem.action})"
         )
+
+
+def _value_mask(config: dict, result):
+    """The masking rule of results/ for the terminal (:class:`lcspr_stats.confidential.ValueMask`)."""
+    from .confidential import ValueMask, identifying_values
+    from .settings import Settings
+
+    codebook = Settings.from_config(config).codebook
+    return ValueMask(codebook, identifying_values(result.frames))
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
@@ -194,7 +204,9 @@ def cmd_validate(args: argparse.Namespace) -> int:
                 print("  Stopped by a fatal problem (below).")
                 fatal.append(error.render())
                 continue
-            _print_check(result, args.show)
+            _print_check(
+                result, args.show, None if args.show_values else _value_mask(config, result)
+            )
             try:
                 strict_check(result.quality, config.get("strict", False))
             except InputError as error:
@@ -504,6 +516,12 @@ def build_parser() -> argparse.ArgumentParser:
     validate.add_argument("--year", type=_year, help="check this cohort only")
     validate.add_argument(
         "--show", type=_positive, default=10, help="how many problems to list (default 10)"
+    )
+    validate.add_argument(
+        "--show-values",
+        action="store_true",
+        help="show each problem's value as read (may show ids, names and dates: for the "
+        "research team's own screen only); by default an unknown value is described",
     )
     validate.set_defaults(handler=cmd_validate)
 

@@ -24,7 +24,7 @@ _CELL_START = re.compile(rb"<(?:\w+:)?c[\s>]")
 _REF = re.compile(rb'\br="([A-Z]{1,3})(\d+)"')
 _TYPE = re.compile(rb'\bt="(\w+)"')
 _VALUE = re.compile(rb"<(?:\w+:)?v>([^<]*)</(?:\w+:)?v>")
-_SHEET = re.compile(rb'<(?:\w+:)?sheet\b[^>]*>')
+_SHEET = re.compile(rb"<(?:\w+:)?sheet\b[^>]*>")
 _ATTR = re.compile(rb'([\w:]+)="([^"]*)"')
 
 
@@ -60,8 +60,10 @@ def unsaved_formula_cells(path: Path, sheet: str, cells: pd.DataFrame) -> frozen
     found = set()
     header = cells.iloc[0] if len(cells) else pd.Series(dtype=object)
     for hit in _FORMULA.finditer(data):
-        start = max((m.start() for m in _CELL_START.finditer(data, max(0, hit.start() - 400),
-                                                             hit.start())), default=-1)
+        start = max(
+            (m.start() for m in _CELL_START.finditer(data, max(0, hit.start() - 400), hit.start())),
+            default=-1,
+        )
         if start < 0:
             continue
         end = data.find(b"c>", hit.end())

@@ -419,7 +419,8 @@ def shown_sheet_names(names: list[str]) -> str:
 
     safe = {s.sheet for s in SOURCE_TABLE}
     shown = [
-        name if name.strip().lower() in safe or re.fullmatch(r"(?i)sheet\s*\d{1,3}", name.strip())
+        name
+        if name.strip().lower() in safe or re.fullmatch(r"(?i)sheet\s*\d{1,3}", name.strip())
         else f"sheet {position} (name not shown)"
         for position, name in enumerate(names, start=1)
     ]

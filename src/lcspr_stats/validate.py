@@ -350,7 +350,9 @@ def clean_source(
             if implausible.any():
                 rule = clean.date_rule(settings.plausible_years)
                 problems.append(
-                    quality_rows(table, raw.index[implausible], spec.name, cells, rule, VALUE_SET_MISSING)
+                    quality_rows(
+                        table, raw.index[implausible], spec.name, cells, rule, VALUE_SET_MISSING
+                    )
                 )
         elif spec.kind == "integer":
             values, bad = clean.parse_integers(cells)
