@@ -179,7 +179,7 @@ def _print_check(result, show: int, mask=None) -> None:
 
 
 def _value_mask(config: dict, result):
-    """The masking rule of results/ for the terminal (:class:`lcspr_stats.confidential.ValueMask`)."""
+    """The rule of results/ for the terminal (:class:`lcspr_stats.confidential.ValueMask`)."""
     from .confidential import ValueMask, identifying_values
     from .settings import Settings
 
