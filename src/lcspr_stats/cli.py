@@ -319,6 +319,11 @@ def cmd_run(args: argparse.Namespace) -> int:
     ]
     if args.profile:
         command += ["--profile", _resolve_profile(args.profile)]
+    from .recovery import RERUN_INCOMPLETE, clear_stale_lock
+
+    # After a kill: a stale lock is removed and what was begun is remade (lcspr_stats.recovery).
+    recovered = clear_stale_lock(folder, [*command, "--unlock"])
+    command += [RERUN_INCOMPLETE]
     if args.dry_run:
         command += ["--dry-run"]
     log_path = (folder / config["logs_dir"] / RUN_LOG).resolve()
@@ -326,6 +331,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     cohorts = ", ".join(str(y) for y in config["cohorts"])
     print(f"Running the annual review for cohort{'s' if ',' in cohorts else ''} {cohorts}")
     print(f"  config {config_path}\n  log    {log_path}")
+    if recovered:
+        print(recovered)
 
     errors: list[str] = []
     tail: list[str] = []
