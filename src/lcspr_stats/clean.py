@@ -127,7 +127,9 @@ def read_dates(
     days = series.map(_calendar_day)
     is_day = days.map(lambda d: isinstance(d, dt.date)).astype(bool)
     dates, unreadable = _parse_dates(series.where(~is_day), dayfirst=dayfirst)
-    text_days = (unreadable & ~is_day) & series.map(lambda v: isinstance(v, str))
+    unreadable = unreadable.astype(bool)
+    is_text = series.map(lambda v: isinstance(v, str)).astype(bool)
+    text_days = unreadable & ~is_day & is_text
     if text_days.any():
         # Text a format reads but pandas cannot hold (31/12/9999): a day all the same.
         late = series[text_days].map(lambda v: _text_day(v, dayfirst))
@@ -144,7 +146,7 @@ def read_dates(
     outside = dates.notna() & ~dates.dt.year.between(earliest, latest)
     implausible |= outside
     dates = dates.mask(implausible)
-    unreadable = ~blank & ~implausible & dates.isna()
+    unreadable = ~blank.astype(bool) & ~implausible & dates.isna()
     return dates.dt.normalize(), unreadable, implausible
 
 
