@@ -129,7 +129,7 @@ MASKED = {
     "age_over_17": "18",
     "harm_category_of_another_incident_type": "homicide",
     "id_typed_into_a_code_cell": "[withheld: 2 characters, letters and digits]",
-    "formula_in_a_code_cell": "[withheld: 22 characters, letters and other characters]",
+    "formula_in_a_code_cell": "[withheld: 23 characters, letters and other characters]",
     "child_name_in_a_sex_cell": "[withheld: 6 characters, letters]",
     "family_name_in_review_type": "[withheld: 12 characters, letters and spaces]",
     "partnership_with_double_space_in_methodology": "[withheld: 6 characters, letters and spaces]",
