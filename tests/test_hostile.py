@@ -239,11 +239,10 @@ def test_sigkill_mid_run_then_the_documented_command_recovers(tmp_path, bundled_
     """A real SIGKILL of the whole run (Snakemake and its jobs) after a few steps; then the
     README's command, ``lcspr-stats run``, finishes and every result is byte-identical to an
     uninterrupted run (manifest.json records paths and commands, so it is left out)."""
-    config_path = run_folder(tmp_path, load_default_config())
-    config = yaml.safe_load(config_path.read_text(encoding="utf-8"))
-    config["inputs"] = {
-        k: {**v, "path": str(ROOT / v["path"])} for k, v in config["inputs"].items()
-    }
+    # The bundled cohort's relative paths, as in the uninterrupted run (they are reported).
+    (tmp_path / "data").symlink_to(ROOT / "data")
+    config_path = tmp_path / "config.yaml"
+    config = with_output_dirs(load_default_config(), tmp_path)
     config_path.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
     command = [str(Path(sys.executable).with_name("lcspr-stats")), "run", "--config"]
     first = subprocess.Popen(
