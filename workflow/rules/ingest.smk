@@ -17,6 +17,7 @@ rule ingest:
             "inputs",
             "strict",
             "dates_day_first",
+            "plausible_dates",
             "max_input_bytes",
             "max_unzipped_bytes",
             "codebook",
