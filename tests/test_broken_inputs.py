@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 
+import conftest
 import pandas as pd
 import pytest
+import yaml
 from broken_inputs import (
     BASELINE,
     CASES,
@@ -198,3 +200,17 @@ def test_snakemake_keeps_bad_values_and_reports_them(tmp_path):
     assert sorted(quality.loc[quality["rule"].str.startswith("two or more"), "row"]) == [3, 4]
     figures = json.loads((tmp_path / "results" / "2021" / "key_figures.json").read_text())
     assert figures["n_index_children"] == 2  # L2 now has none: L1 and L4 remain
+
+
+@pytest.mark.parametrize("name", ["cohort_year_with_decimal_point", "processed_inside_results"])
+def test_snakemake_refuses_what_the_schema_lets_through(name, tmp_path):
+    """Issue 14: checked while the workflow is parsed, before any job (nothing written)."""
+    case = BY_NAME[name]
+    config = case.build(tmp_path)
+    path = tmp_path / "config.yaml"
+    path.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
+    result = conftest.run_snakemake(path)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stdout + result.stderr
+    assert f"ERROR {expected_text(case.message, tmp_path)}\n" in result.stderr
+    assert not (tmp_path / "results").exists()

@@ -68,22 +68,23 @@ def check_run_config(config: dict, *, file: str = "config") -> None:
     InputError
         Naming the key and what it must be (the first problem found).
     """
-    for position, year in enumerate(config.get("cohorts", [])):
+    # Called once the schema's defaults are filled (check_config, Snakemake's validate).
+    for position, year in enumerate(config["cohorts"]):
         if not isinstance(year, int) or isinstance(year, bool):
             raise InputError(
                 f"cohorts.{position}: {year!r} is not a whole number; write the year "
                 "without a decimal point",
                 file=file,
             )
-    for position, year in enumerate(config.get("rapid_review_years", []) or []):
+    for position, year in enumerate(config["rapid_review_years"]):
         if not isinstance(year, int) or isinstance(year, bool):
             raise InputError(
                 f"rapid_review_years.{position}: {year!r} is not a whole number; write the "
                 "year without a decimal point",
                 file=file,
             )
-    dates = config.get("plausible_dates") or {}
-    earliest, latest = dates.get("earliest_year", 1950), dates.get("latest_year", 2100)
+    dates = config["plausible_dates"]
+    earliest, latest = dates["earliest_year"], dates["latest_year"]
     if earliest > latest:
         raise InputError(
             f"plausible_dates: earliest_year {earliest} is after latest_year {latest}",
@@ -157,8 +158,14 @@ def exit_on_unsafe_yaml(paths: list[str | Path]) -> None:
 
 def exit_on_unsafe_config(config: dict) -> None:
     """While the workflow is parsed: stop on what the schema let through (one line, exit 1)."""
+    import copy
+
+    from .config import _fill_defaults, load_schema
+
+    filled = copy.deepcopy(dict(config))
+    _fill_defaults(filled, load_schema())  # a config of an older version lacks newer keys
     try:
-        check_run_config(config)
+        check_run_config(filled)
     except InputError as error:
         print(f"ERROR {error.render()}", file=sys.stderr)
         sys.exit(1)

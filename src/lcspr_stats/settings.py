@@ -439,6 +439,24 @@ class Disclosure:
 
 
 @dataclass(frozen=True)
+class PlausibleDates:
+    """The years any date may fall in (config ``plausible_dates``; issue 14).
+
+    Attributes
+    ----------
+    earliest_year, latest_year : int
+    """
+
+    earliest_year: int
+    latest_year: int
+
+    @property
+    def years(self) -> tuple[int, int]:
+        """``(earliest_year, latest_year)``."""
+        return (self.earliest_year, self.latest_year)
+
+
+@dataclass(frozen=True)
 class Settings:
     """Everything a run is configured with, typed and read-only.
 
@@ -452,8 +470,8 @@ class Settings:
     dirs : Dirs
     strict : bool
     dates_day_first : bool
-    plausible_years : (int, int)
-        The earliest and latest year a date may fall in (``plausible_dates``).
+    plausible_dates : PlausibleDates
+        The earliest and latest year a date may fall in.
     max_input_bytes, max_unzipped_bytes : int
     rapid_review_years : tuple of int
         As configured (empty: see :meth:`rapid_review_years_for`).
@@ -479,7 +497,7 @@ class Settings:
     dirs: Dirs
     strict: bool
     dates_day_first: bool
-    plausible_years: tuple[int, int]
+    plausible_dates: PlausibleDates
     max_input_bytes: int
     max_unzipped_bytes: int
     rapid_review_years: tuple[int, ...]
@@ -532,9 +550,9 @@ class Settings:
             ),
             strict=bool(filled["strict"]),
             dates_day_first=bool(filled["dates_day_first"]),
-            plausible_years=(
-                int(filled["plausible_dates"]["earliest_year"]),
-                int(filled["plausible_dates"]["latest_year"]),
+            plausible_dates=PlausibleDates(
+                earliest_year=int(filled["plausible_dates"]["earliest_year"]),
+                latest_year=int(filled["plausible_dates"]["latest_year"]),
             ),
             max_input_bytes=int(filled["max_input_bytes"]),
             max_unzipped_bytes=int(filled["max_unzipped_bytes"]),

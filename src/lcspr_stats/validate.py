@@ -344,11 +344,11 @@ def clean_source(
             values = clean.normalise_ethnicity(cells, codebook.ethnicity)
         elif spec.kind == "date":
             values, bad, implausible = clean.read_dates(
-                cells, dayfirst=settings.dates_day_first, years=settings.plausible_years
+                cells, dayfirst=settings.dates_day_first, years=settings.plausible_dates.years
             )
             bad_rule = "unparseable date"
             if implausible.any():
-                rule = clean.date_rule(settings.plausible_years)
+                rule = clean.date_rule(settings.plausible_dates.years)
                 problems.append(
                     quality_rows(
                         table, raw.index[implausible], spec.name, cells, rule, VALUE_SET_MISSING
