@@ -170,8 +170,11 @@ def _print_check(result, show: int, mask=None) -> None:
     for problem in quality.head(show).itertuples():
         row = "" if problem.row is None or str(problem.row) == "<NA>" else f", row {problem.row}"
         sheet = f", sheet '{problem.sheet}'" if problem.sheet else ""
-        shown = mask(str(problem.value), str(problem.column)) if mask and problem.value else None
-        value = f" '{shown or problem.value}'" if problem.value else ""
+        value = f" '{problem.value}'" if problem.value else ""
+        if mask and problem.value:
+            # The rule of results/: an unknown value is described, never shown.
+            shown = mask(str(problem.value), str(problem.column))
+            value = f" '{shown}'" if shown == problem.value else f" {shown}"
         print(
             f"    {problem.file}{sheet}{row}, column '{problem.column}':{value} "
             f"{problem.rule} ({problem.action})"
