@@ -50,13 +50,11 @@ def unsaved_formula_cells(path: Path, sheet: str, cells: pd.DataFrame) -> frozen
     try:
         with zipfile.ZipFile(path) as archive:
             part = _sheet_part(archive, sheet)
-            if part is None:
+            if part is None or not _has_formula(archive, part):
                 return frozenset()
             data = archive.read(part)
     except (KeyError, zipfile.BadZipFile, OSError):
         return frozenset()  # the reader has read the sheet; nothing more to say
-    if not _FORMULA.search(data):
-        return frozenset()
     found = set()
     header = cells.iloc[0] if len(cells) else pd.Series(dtype=object)
     for hit in _FORMULA.finditer(data):
@@ -84,6 +82,17 @@ def unsaved_formula_cells(path: Path, sheet: str, cells: pd.DataFrame) -> frozen
             continue
         found.add((row - 2, normalise_header(header.iloc[position])))
     return frozenset(found)
+
+
+def _has_formula(archive: zipfile.ZipFile, part: str) -> bool:
+    """True if the part holds a formula element, streamed (a large sheet is not held whole)."""
+    tail = b""
+    with archive.open(part) as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            if _FORMULA.search(tail + chunk):
+                return True
+            tail = chunk[-16:]
+    return False
 
 
 def _column_position(letters: str) -> int:
