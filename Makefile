@@ -25,7 +25,7 @@ $(STAMP): requirements.lock pyproject.toml
 	touch $(STAMP)
 
 run: $(STAMP)
-	$(BIN)/snakemake --cores $(CORES)
+	$(BIN)/lcspr-stats run --cores $(CORES)
 	@echo "Results are in results/ (one folder per cohort year)."
 
 test: $(STAMP)

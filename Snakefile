@@ -4,8 +4,12 @@ from snakemake.utils import min_version, validate
 
 from lcspr_stats.config import SCHEMA_PATH
 from lcspr_stats.preflight import exit_on_config_errors
+from lcspr_stats.guard import exit_on_unsafe_config, exit_on_unsafe_yaml
 
 min_version("9.0")
+
+# Before anything walks the config: refuse a YAML alias bomb (issue 14).
+exit_on_unsafe_yaml(["config.yaml", *workflow.config_settings.configfiles])
 
 
 configfile: "config.yaml"
@@ -16,6 +20,8 @@ exit_on_config_errors(
     config, workflow.configfiles[-1] if workflow.configfiles else "config"
 )
 validate(config, str(SCHEMA_PATH))
+# What the schema lets through: years such as 2021.0, unsafe output folders.
+exit_on_unsafe_config(config)
 
 
 include: "workflow/rules/common.smk"

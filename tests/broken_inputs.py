@@ -14,12 +14,18 @@ and count the ones whose output shows a Python traceback (must be 0):
 
 from __future__ import annotations
 
+import builtins
+import contextlib
 import copy
+import datetime as dt
+import errno
 import io
+import os
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from unittest import mock
 
 import pandas as pd
 import yaml
@@ -296,6 +302,9 @@ class Case:
         cohort's own (file, sheet, row, column, value, rule, action).
     config_error : bool
         The config itself is broken: checked by the schema, before any file.
+    fault : tuple
+        A fault of the system, injected in-process around the check
+        (:func:`injected_fault`): ``("permission denied", file name)``.
     """
 
     name: str
@@ -303,6 +312,7 @@ class Case:
     message: str | None = None
     problems: tuple[tuple, ...] = field(default_factory=tuple)
     config_error: bool = False
+    fault: tuple = ()
 
 
 def two_headers(folder: Path) -> dict:
@@ -326,6 +336,7 @@ EXPECTED_SINS = (
 
 EXCLUDE_L7 = {"lcspr_id": "L7", "statistic": "incident_to_rr", "reason": "a test"}
 EXCLUDE_L5 = dict(EXCLUDE_L7, lcspr_id="L5")
+
 
 def found(*headings: str) -> str:
     """The end of a missing-column message: the headings the sheet has."""
@@ -720,7 +731,8 @@ PER_VALUE = [
     per_value(
         "serial_number_out_of_range",
         set_cell("sin_register", 3, "incident_date", 5),
-        (SINS, "sins", 3, "incident_date", "5", "unparseable date", KEPT),
+        # Issue 14: a number is an Excel serial day (5 = 05/01/1900), then implausible.
+        (SINS, "sins", 3, "incident_date", "5", "date outside 1950-2100", KEPT),
     ),
     per_value(
         "unknown_incident_type",
@@ -998,6 +1010,449 @@ PER_VALUE = [
 
 CASES = FATAL + PER_VALUE
 
+# --- issue 14: hostile input, implausible dates, leaking values, formulas, unsafe folders ---
+
+
+def in_workbook(source: str, row: int, column: str, value: object, number_format: str = ""):
+    """A case builder: the cohort written, then one cell of one sheet set with openpyxl.
+
+    openpyxl stores a text starting with ``=`` as a formula with no saved
+    value (no program has calculated it), as a script writing a workbook does.
+    """
+
+    def build(folder: Path) -> dict:
+        from openpyxl import load_workbook
+
+        config = write_cohort(folder)
+        path = Path(config["inputs"][source]["path"])
+        book = load_workbook(path)
+        sheet = book[SHEETS[source]]
+        header = [c.value for c in sheet[1]]
+        cell = sheet.cell(row=row, column=header.index(column) + 1)
+        cell.value = value
+        if number_format:
+            cell.number_format = number_format
+        book.save(path)
+        return config
+
+    return build
+
+
+def sheets_named(*names: str, wanted: str = "notifications") -> Callable:
+    """A case builder: the SIN register in a workbook of sheets ``names``; config asks another."""
+
+    def build(folder: Path) -> dict:
+        from lcspr_stats.io import write_xlsx
+
+        config = write_cohort(folder)
+        data = frames()["sin_register"]
+        write_xlsx({name: data for name in names}, folder / "sin_register.xlsx")
+        config["inputs"]["sin_register"]["sheet"] = wanted
+        return config
+
+    return build
+
+
+def utf16_csv(encoding: str, change: Callable[[dict], None]) -> Callable:
+    """A case builder: the SIN register as a UTF-16 CSV with its byte-order mark."""
+
+    def build(folder: Path) -> dict:
+        data = frames()
+        change(data)
+        config = write_cohort(folder, data)
+        path = folder / "sin_register.csv"
+        text = data["sin_register"].to_csv(index=False, date_format="%Y-%m-%d")
+        bom = {"utf-16-le": b"\xff\xfe", "utf-16-be": b"\xfe\xff"}[encoding]
+        path.write_bytes(bom + text.encode(encoding))
+        config["inputs"]["sin_register"]["path"] = str(path)
+        return config
+
+    return build
+
+
+def encrypted_office_file() -> bytes:
+    """The shape of a password-protected .xlsx: an OLE2 compound file with an EncryptionInfo stream.
+
+    (Excel and LibreOffice wrap an encrypted workbook so; the streams' own
+    bytes do not matter to the check.)
+    """
+    magic = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+    names = "EncryptionInfo".encode("utf-16-le") + "EncryptedPackage".encode("utf-16-le")
+    return magic + b"\x00" * 504 + names + b"\x00" * 2048
+
+
+def with_config(change: Callable[[dict, Path], None]) -> Callable:
+    """A case builder: the tiny cohort, with a config change that may use the folder."""
+
+    def build(folder: Path) -> dict:
+        config = write_cohort(folder)
+        change(config, folder)
+        return config
+
+    return build
+
+
+def folders(**paths: str) -> Callable:
+    """A case builder: output folders set (``{dir}`` is the case's folder)."""
+
+    def change(config: dict, folder: Path) -> None:
+        for key, value in paths.items():
+            config[key] = value.format(dir=folder)
+
+    return with_config(change)
+
+
+def a_file_in_the_way(config: dict, folder: Path) -> None:
+    (folder / "occupied").write_text("not a folder", encoding="utf-8")
+    config["results_dir"] = str(folder / "occupied" / "results")
+
+
+def sin_csv_cases(name: str, content: bytes) -> Callable:
+    return with_file("sin_register", name, content)
+
+
+DENIED = "cannot read the file: permission denied"
+DATES = "date outside 1950-2100"
+FORMULA = "formula without a saved value: open and save the file in Excel or LibreOffice"
+UNSAVED = "row kept; value missing"
+UNSAFE = "file 'config': "
+
+
+@contextlib.contextmanager
+def injected_fault(case: Case, folder: Path):
+    """Inject the case's system fault in this process (root can read any file, so simulate)."""
+    if not case.fault:
+        yield
+        return
+    kind, name = case.fault
+    assert kind == "permission denied", kind
+    real_open = builtins.open
+
+    def refusing_open(file, *args, **kwargs):
+        if isinstance(file, str | os.PathLike) and Path(file).name == name:
+            raise PermissionError(errno.EACCES, "Permission denied", str(file))
+        return real_open(file, *args, **kwargs)
+
+    with mock.patch("builtins.open", refusing_open), mock.patch("io.open", refusing_open):
+        yield
+
+
+HOSTILE_FATAL = [
+    # 5. Unsafe folders, and upper bounds on every number of the config.
+    Case(
+        "processed_inside_results",
+        folders(results_dir="{dir}/results", processed_dir="{dir}/results/processed"),
+        UNSAFE + "processed_dir: '{dir}/results/processed' is inside results_dir "
+        "'{dir}/results'; keep it apart (results_dir is for publication)",
+        config_error=True,
+    ),
+    Case(
+        "processed_equals_results",
+        folders(results_dir="{dir}/out", processed_dir="{dir}/out"),
+        UNSAFE + "processed_dir: '{dir}/out' is the same folder as results_dir; keep it apart "
+        "(results_dir is for publication)",
+        config_error=True,
+    ),
+    Case(
+        "logs_inside_results",
+        folders(results_dir="{dir}/results", logs_dir="{dir}/results/logs"),
+        UNSAFE + "logs_dir: '{dir}/results/logs' is inside results_dir '{dir}/results'; keep it "
+        "apart (results_dir is for publication)",
+        config_error=True,
+    ),
+    Case(
+        "results_around_processed",
+        folders(results_dir="{dir}", processed_dir="{dir}/processed"),
+        UNSAFE + "processed_dir: '{dir}/processed' is inside results_dir '{dir}'; keep it apart "
+        "(results_dir is for publication)",
+        config_error=True,
+    ),
+    Case(
+        "results_inside_processed",
+        folders(results_dir="{dir}/processed/results", processed_dir="{dir}/processed"),
+        UNSAFE + "results_dir: '{dir}/processed/results' is inside processed_dir "
+        "'{dir}/processed'; keep them apart",
+        config_error=True,
+    ),
+    Case(
+        "results_in_the_root_folder",
+        folders(results_dir="/"),
+        UNSAFE + "results_dir: '/' is the root folder; give the results a folder of their own",
+        config_error=True,
+    ),
+    Case(
+        "results_in_the_home_folder",
+        folders(results_dir="~"),
+        UNSAFE + "results_dir: '~' is the home folder; give the results a folder of their own",
+        config_error=True,
+    ),
+    Case(
+        "results_under_a_file",
+        with_config(a_file_in_the_way),
+        UNSAFE + "results_dir: '{dir}/occupied/results' is a file ('{dir}/occupied'); choose a "
+        "folder you can write to",
+        config_error=True,
+    ),
+    Case(
+        "bootstrap_resamples_too_many",
+        bad_config(lambda c: c["uncertainty"].update(bootstrap_resamples=10**12)),
+        CONFIG_ERROR + "uncertainty.bootstrap_resamples: 1000000000000 is greater than the "
+        "maximum of 1000000",
+        config_error=True,
+    ),
+    Case(
+        "threshold_too_large",
+        bad_config(lambda c: c["disclosure_control"].update(threshold=10**9)),
+        CONFIG_ERROR + "disclosure_control.threshold: 1000000000 is greater than the maximum "
+        "of 1000",
+        config_error=True,
+    ),
+    Case(
+        "max_input_bytes_too_large",
+        bad_config(lambda c: c.update(max_input_bytes=10**15)),
+        CONFIG_ERROR + "max_input_bytes: 1000000000000000 is greater than the maximum of "
+        "10737418240",
+        config_error=True,
+    ),
+    Case(
+        "plausible_year_before_1901",
+        bad_config(lambda c: c.update(plausible_dates={"earliest_year": 1900})),
+        CONFIG_ERROR + "plausible_dates.earliest_year: 1900 is less than the minimum of 1901",
+        config_error=True,
+    ),
+    Case(
+        "plausible_years_reversed",
+        bad_config(
+            lambda c: c.update(plausible_dates={"earliest_year": 2100, "latest_year": 1950})
+        ),
+        UNSAFE + "plausible_dates: earliest_year 2100 is after latest_year 1950",
+        config_error=True,
+    ),
+    # 8. Years are whole numbers: 2021.0 passes a JSON schema's "integer".
+    Case(
+        "cohort_year_with_decimal_point",
+        bad_config(lambda c: c.update(cohorts=[2021.0])),
+        UNSAFE + "cohorts.0: 2021.0 is not a whole number; write the year without a decimal point",
+        config_error=True,
+    ),
+    Case(
+        "second_cohort_year_with_decimal_point",
+        bad_config(lambda c: c.update(cohorts=[2021, 2022.0])),
+        UNSAFE + "cohorts.1: 2022.0 is not a whole number; write the year without a decimal point",
+        config_error=True,
+    ),
+    Case(
+        "rapid_review_year_with_decimal_point",
+        bad_config(lambda c: c.update(rapid_review_years=[2020.0, 2021])),
+        UNSAFE + "rapid_review_years.0: 2020.0 is not a whole number; write the year without a "
+        "decimal point",
+        config_error=True,
+    ),
+    # 6. Unreadable inputs (simulated: the tests run as root, who can read anything).
+    Case(
+        "csv_permission_denied",
+        sin_csv_cases("sins.csv", b"sin_id,partnership\nS1,P one\n"),
+        "file '{dir}/sins.csv', sheet 'sins': " + DENIED,
+        fault=("permission denied", "sins.csv"),
+    ),
+    Case(
+        "xlsx_permission_denied",
+        with_frames(lambda d: None),
+        f"file '{RRS}', sheet 'rapid_reviews': " + DENIED,
+        fault=("permission denied", "rapid_review_register.xlsx"),
+    ),
+    # 9. Messages that said the wrong thing, or too much.
+    Case(
+        "encrypted_xlsx",
+        with_file("sin_register", "sins.xlsx", encrypted_office_file()),
+        "file '{dir}/sins.xlsx', sheet 'sins': is encrypted (protected by a password to open); "
+        "save a copy without the password and point the config at it",
+    ),
+    Case(
+        "encrypted_xlsm",
+        with_file("reviews", "schedule.xlsm", encrypted_office_file()),
+        "file '{dir}/schedule.xlsm', sheet 'reviews': is encrypted (protected by a password to "
+        "open); save a copy without the password and point the config at it",
+    ),
+    Case(
+        "old_xls_renamed_xlsx_is_not_encrypted",
+        with_file("sin_register", "sins.xlsx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600),
+        "file '{dir}/sins.xlsx', sheet 'sins': cannot be read as a spreadsheet: a .xlsx file is "
+        "a zip archive, and this one is not (damaged, or another kind of file renamed)",
+    ),
+    Case(
+        "sheet_names_that_could_name_a_child",
+        sheets_named("sins", "Jayden Smith", "Sheet3"),
+        "file '{dir}/sin_register.xlsx', sheet 'notifications': sheet not found; the file has: "
+        "sins, sheet 2 (name not shown), Sheet3",
+    ),
+    Case(
+        "sheet_named_after_a_partnership_only",
+        sheets_named("Leeds LSCP 2021"),
+        "file '{dir}/sin_register.xlsx', sheet 'notifications': sheet not found; the file has: "
+        "sheet 1 (name not shown)",
+    ),
+]
+
+
+def hostile(name: str, build: Callable, *problems: tuple) -> Case:
+    return Case(name, build, problems=problems)
+
+
+HOSTILE_PER_VALUE = [
+    # 1. One plausibility rule for every date, whatever its storage.
+    hostile(
+        "date_cell_01_01_1900",
+        in_workbook("sin_register", 2, "incident_date", 1, "dd/mm/yyyy"),
+        (SINS, "sins", 2, "incident_date", "1900-01-01", DATES, KEPT),
+    ),
+    hostile(
+        "date_cell_excel_29_02_1900",
+        in_workbook("rapid_review_register", 3, "rr_date", 60, "dd/mm/yyyy"),
+        (RRS, "rapid_reviews", 3, "rr_date", "1900-02-28", DATES, KEPT),
+    ),
+    per_value(
+        "real_date_1900",
+        set_cell("reviews", 3, "date_submitted", pd.Timestamp("1900-01-01")),
+        (SCHEDULE, "reviews", 3, "date_submitted", "1900-01-01", DATES, KEPT),
+    ),
+    per_value(
+        "text_date_1900",
+        set_cell("sin_register", 3, "notification_date", "01/01/1900"),
+        (SINS, "sins", 3, "notification_date", "01/01/1900", DATES, KEPT),
+    ),
+    per_value(
+        "serial_number_one",
+        set_cell("sin_register", 4, "incident_date", 1),
+        (SINS, "sins", 4, "incident_date", "1", DATES, KEPT),
+    ),
+    per_value(
+        "date_after_the_configured_years",
+        set_cell("rapid_review_register", 2, "rr_date", pd.Timestamp("2022-01-03")),
+        (RRS, "rapid_reviews", 2, "rr_date", "2022-01-03", "date outside 1950-2021", KEPT),
+        plausible_dates={"earliest_year": 1950, "latest_year": 2021},
+    ),
+    # 2. Dates beyond pandas' range: one data-quality row each, never "internal error".
+    hostile(
+        "date_cell_31_12_9999",
+        in_workbook("sin_register", 2, "notification_date", dt.datetime(9999, 12, 31)),
+        (SINS, "sins", 2, "notification_date", "9999-12-31", DATES, KEPT),
+    ),
+    per_value(
+        "text_date_31_12_9999",
+        set_cell("rapid_review_register", 3, "rr_date", "31/12/9999"),
+        (RRS, "rapid_reviews", 3, "rr_date", "31/12/9999", DATES, KEPT),
+    ),
+    per_value(
+        "text_date_typo_3021",
+        set_cell("reviews", 4, "date_submitted", "12/03/3021"),
+        (SCHEDULE, "reviews", 4, "date_submitted", "12/03/3021", DATES, KEPT),
+    ),
+    per_value(
+        "iso_date_1500",
+        set_cell("sin_register", 5, "notification_date", "1500-01-01"),
+        (SINS, "sins", 5, "notification_date", "1500-01-01", DATES, KEPT),
+    ),
+    per_value(
+        "index_child_incident_1700",
+        set_cell("sin_register", 2, "incident_date", "01/01/1700"),
+        (SINS, "sins", 2, "incident_date", "01/01/1700", DATES, KEPT),
+    ),
+    hostile(
+        "date_cell_before_excel_1900",
+        in_workbook("sin_register", 3, "incident_date", -73046, "dd/mm/yyyy"),
+        (SINS, "sins", 3, "incident_date", "00:00:00", "unparseable date", KEPT),
+    ),
+    per_value(
+        "serial_beyond_excel",
+        set_cell("sin_register", 3, "incident_date", 2958466),
+        (SINS, "sins", 3, "incident_date", "2958466", "unparseable date", KEPT),
+    ),
+    # 3. Names and ids typed into coded, yes/no and number cells (never shown in results/).
+    per_value(
+        "child_name_in_a_sex_cell",
+        set_cell("children", 3, "sex", "Jayden"),
+        (SCHEDULE, "children", 3, "sex", "Jayden", "unknown code", KEPT),
+    ),
+    per_value(
+        "family_name_in_review_type",
+        set_cell("reviews", 3, "review_type", "Smith family"),
+        (SCHEDULE, "reviews", 3, "review_type", "Smith family", "unknown code", KEPT),
+    ),
+    per_value(
+        "partnership_with_double_space_in_methodology",
+        set_cell("reviews", 2, "methodology", "P  one"),
+        (SCHEDULE, "reviews", 2, "methodology", "P  one", "unknown code", KEPT),
+    ),
+    per_value(
+        "id_with_a_space_in_published",
+        set_cell("reviews", 5, "published", "L 4"),
+        (SCHEDULE, "reviews", 5, "published", "L 4", "unknown code", KEPT),
+    ),
+    per_value(
+        "near_miss_code",
+        set_cell("sin_register", 3, "child_sex", "femal"),
+        (SINS, "sins", 3, "child_sex", "femal", "unknown code", KEPT),
+    ),
+    per_value(
+        "child_name_in_a_yes_no_cell",
+        set_cell("reviews", 3, "in_race_subsample", "Jayden Smith"),
+        (SCHEDULE, "reviews", 3, "in_race_subsample", "Jayden Smith", "not yes or no", KEPT),
+    ),
+    per_value(
+        "child_name_in_an_age_cell",
+        set_cell("children", 5, "age_years", "Jayden"),
+        (SCHEDULE, "children", 5, "age_years", "Jayden", "not a whole number", KEPT),
+    ),
+    per_value(
+        "child_name_in_ethnicity",
+        set_cell("sin_register", 2, "child_ethnicity", "Jayden Smith"),
+        (SINS, "sins", 2, "child_ethnicity", "Jayden Smith", "unknown code", KEPT),
+    ),
+    # 4. Formula cells without a saved value, in every column (optional ones too).
+    hostile(
+        "formula_in_children_sin_id",
+        in_workbook("children", 2, "sin_id", "=A2"),
+        (SCHEDULE, "children", 2, "sin_id", "", FORMULA, UNSAVED),
+    ),
+    hostile(
+        "formula_in_ethnicity",
+        in_workbook("children", 3, "ethnicity", '=UPPER("wbri")'),
+        (SCHEDULE, "children", 3, "ethnicity", "", FORMULA, UNSAVED),
+    ),
+    hostile(
+        "formula_in_review_type",
+        in_workbook("reviews", 2, "review_type", '=IF(TRUE,"thematic","")'),
+        (SCHEDULE, "reviews", 2, "review_type", "", FORMULA, UNSAVED),
+    ),
+    hostile(
+        "formula_in_a_required_column",
+        in_workbook("sin_register", 3, "partnership", "=B2"),
+        (SINS, "sins", 3, "partnership", "", FORMULA, UNSAVED),
+    ),
+    hostile(
+        "formula_in_a_date_column",
+        in_workbook("rapid_review_register", 2, "rr_date", "=TODAY()"),
+        (RRS, "rapid_reviews", 2, "rr_date", "", FORMULA, UNSAVED),
+    ),
+    # 9. A correct register saved as UTF-16 text is read (its one bad value proves it).
+    Case(
+        "utf16_le_csv_with_bom",
+        utf16_csv("utf-16-le", set_cell("sin_register", 4, "child_sex", "robot")),
+        problems=(("{dir}/sin_register.csv", "", 4, "child_sex", "robot", "unknown code", KEPT),),
+    ),
+    Case(
+        "utf16_be_csv_with_bom",
+        utf16_csv("utf-16-be", set_cell("sin_register", 3, "incident_type", "explosion")),
+        problems=(
+            ("{dir}/sin_register.csv", "", 3, "incident_type", "explosion", "unknown code", KEPT),
+        ),
+    ),
+]
+FATAL += HOSTILE_FATAL
+PER_VALUE += HOSTILE_PER_VALUE
+CASES = FATAL + PER_VALUE
+
 
 def expected_text(text: str, folder: Path) -> str:
     """Fill ``{dir}`` and the byte counts a message quotes."""
@@ -1086,6 +1541,9 @@ def main() -> int:
     tracebacks = 0
     with tempfile.TemporaryDirectory() as tmp:
         for case in CASES:
+            if case.fault:
+                print(f"{case.name:40s} skipped (its fault is injected in-process only)")
+                continue
             folder = Path(tmp) / case.name
             config = case.build(folder)
             result = run_snakemake(folder, config)

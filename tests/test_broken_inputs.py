@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 
+import conftest
 import pandas as pd
 import pytest
+import yaml
 from broken_inputs import (
     BASELINE,
     CASES,
@@ -15,6 +17,7 @@ from broken_inputs import (
     Case,
     expected_rows,
     expected_text,
+    injected_fault,
     run_in_process,
     run_snakemake,
 )
@@ -55,8 +58,8 @@ def rows_of(frame: pd.DataFrame) -> set[tuple]:
     return out
 
 
-def test_the_corpus_has_at_least_forty_cases():
-    assert len(CASES) >= 40
+def test_the_corpus_has_at_least_a_hundred_cases():
+    assert len(CASES) >= 100
     assert len(BY_NAME) == len(CASES)
     assert len(FATAL) >= 20 and len(PER_VALUE) >= 20
     assert all((c.message is None) != (not c.problems) for c in CASES)
@@ -66,7 +69,7 @@ def test_the_corpus_has_at_least_forty_cases():
 def test_fatal_case_stops_with_its_exact_message(case: Case, tmp_path):
     config = case.build(tmp_path)
     expected = expected_text(case.message, tmp_path)
-    with pytest.raises(InputError) as error:
+    with pytest.raises(InputError) as error, injected_fault(case, tmp_path):
         check_config(config)
         preflight(config)
     assert str(error.value) == expected
@@ -110,7 +113,8 @@ def test_per_value_case_keeps_the_row_and_reports_it(case: Case, tmp_path):
     shown = masked["value"] == unmasked["value"].map(
         lambda v: "'" + v if v.startswith(("=", "+", "@")) else v
     )
-    assert (shown | (masked["value"] == WITHHELD)).all()
+    # Issue 14: what is not shown is described, never quoted.
+    assert (shown | masked["value"].str.startswith(WITHHELD[:-1] + ": ")).all()
 
     # Every row of every source is accounted for.
     recon = pd.read_csv(results / "reconciliation.csv")
@@ -124,14 +128,25 @@ def test_per_value_case_keeps_the_row_and_reports_it(case: Case, tmp_path):
 
 
 MASKED = {
-    # Dates, ids and links are withheld; codes typed wrongly are shown.
-    "unparseable_date_text": WITHHELD,
-    "rapid_review_before_incident": WITHHELD,
-    "child_links_to_no_sin": WITHHELD,
-    "unknown_incident_type": "explosion",
+    # Dates, ids and links are withheld; an unknown code is described, never shown
+    # (issue 14); a valid value (a number out of range, a code of another type) is shown.
+    "unparseable_date_text": "[withheld: 4 characters, letters]",
+    "rapid_review_before_incident": "[withheld: 10 characters, digits and other characters]",
+    "child_links_to_no_sin": "[withheld: 4 characters, letters and digits]",
+    "unknown_incident_type": "[withheld: 9 characters, letters]",
     "age_over_17": "18",
-    "id_typed_into_a_code_cell": WITHHELD,  # 'L2' is an LCSPR id
-    "formula_in_a_code_cell": '\'=HYPERLINK("http://x")',  # shown, but neutralised
+    "harm_category_of_another_incident_type": "homicide",
+    "id_typed_into_a_code_cell": "[withheld: 2 characters, letters and digits]",
+    "formula_in_a_code_cell": "[withheld: 23 characters, letters and other characters]",
+    "child_name_in_a_sex_cell": "[withheld: 6 characters, letters]",
+    "family_name_in_review_type": "[withheld: 12 characters, letters and spaces]",
+    "partnership_with_double_space_in_methodology": "[withheld: 6 characters, letters and spaces]",
+    "id_with_a_space_in_published": "[withheld: 3 characters, letters, digits and spaces]",
+    "near_miss_code": "[withheld: 5 characters, letters; nearest code 'female']",
+    "child_name_in_a_yes_no_cell": "[withheld: 12 characters, letters and spaces]",
+    "child_name_in_an_age_cell": "[withheld: 6 characters, letters]",
+    "child_name_in_ethnicity": "[withheld: 12 characters, letters and spaces]",
+    "index_child_incident_1700": "[withheld: 10 characters, digits and other characters]",
 }
 
 
@@ -191,3 +206,17 @@ def test_snakemake_keeps_bad_values_and_reports_them(tmp_path):
     assert sorted(quality.loc[quality["rule"].str.startswith("two or more"), "row"]) == [3, 4]
     figures = json.loads((tmp_path / "results" / "2021" / "key_figures.json").read_text())
     assert figures["n_index_children"] == 2  # L2 now has none: L1 and L4 remain
+
+
+@pytest.mark.parametrize("name", ["cohort_year_with_decimal_point", "processed_inside_results"])
+def test_snakemake_refuses_what_the_schema_lets_through(name, tmp_path):
+    """Issue 14: checked while the workflow is parsed, before any job (nothing written)."""
+    case = BY_NAME[name]
+    config = case.build(tmp_path)
+    path = tmp_path / "config.yaml"
+    path.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
+    result = conftest.run_snakemake(path)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stdout + result.stderr
+    assert f"ERROR {expected_text(case.message, tmp_path)}\n" in result.stderr
+    assert not (tmp_path / "results").exists()

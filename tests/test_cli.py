@@ -101,8 +101,12 @@ def test_validate_summarises_rows_problems_by_rule_and_where_they_are(tmp_path, 
     assert "a second rapid review for the same SIN" in out
     assert (
         f"{tmp_path}/lcspr_coding_schedule.xlsx, sheet 'reviews', row 3, column 'published': "
-        "'publishd' unknown code (row kept; value set to missing)"
-    ) in out
+        "[withheld: 8 characters, letters; nearest code 'published'] unknown code (row kept; "
+        "value set to missing)"
+    ) in out  # issue 14: an unknown value is described, never shown
+    assert "publishd" not in out and "31/02/2021" not in out
+    assert cli.main(["validate", "--config", str(configfile), "--show-values"]) == 0
+    assert "column 'published': 'publishd' unknown code" in capsys.readouterr().out
 
 
 def test_validate_fails_on_a_fatal_problem_naming_file_sheet_and_column(tmp_path, capsys):

@@ -11,7 +11,7 @@ from conftest import ROOT, load_default_config
 from scan_outputs import needles, scan
 
 from lcspr_stats.check import check_inputs
-from lcspr_stats.confidential import WITHHELD, mask_quality
+from lcspr_stats.confidential import mask_quality
 from lcspr_stats.config import check_config
 from lcspr_stats.safety import neutralise_formulas, neutralise_text
 from lcspr_stats.settings import Settings
@@ -61,31 +61,40 @@ def quality_rows(*rows):
     )
 
 
-def test_mask_keeps_codes_and_withholds_what_could_identify():
+def test_mask_shows_only_valid_values_and_describes_the_rest():
+    """Issue 14: an unknown value is never shown; its length and kinds of character are."""
     codebook = Settings.from_config(load_default_config()).codebook
     quality = quality_rows(
-        ("incident_type", "explosion"),  # a mistyped code: shown
-        ("Child Age Years", "19"),  # header as written in the file: still a number column
+        ("incident_type", "explosion"),  # an unknown code: described
+        ("incident_type", "deaht"),  # a near miss: described, with the code it is near
+        ("Child Age Years", "19"),  # header as written in the file: a number, shown
         ("sin_id", "S404"),  # an id: withheld
         ("partnership", "Leeds"),  # free text: withheld
         ("rr_date", "31/02/2021"),  # a date column: withheld
         ("incident_type", "12 March 2020"),  # a date typed in a code column: withheld
         ("child_sex", "44259"),  # an Excel serial in a code column: withheld
         ("published", "L1"),  # an id typed in a code column: withheld
-        ("methodology", "Mr Smith's review of the case at home with family"),  # too long
+        ("methodology", "Mr Smith's review of the case at home with family"),  # free text
+        ("harm_category", "homicide"),  # a valid code (of another incident type): shown
+        ("is_index_child", "True"),  # a valid yes/no: shown
+        ("child_sex", "Jayden"),  # a child's name in a sex cell: described
         ("notes", ""),  # an unknown column: no value
     )
     masked = mask_quality(quality, codebook, {"l1", "s404", "leeds"})
     assert masked["value"].tolist() == [
-        "explosion",
+        "[withheld: 9 characters, letters]",
+        "[withheld: 5 characters, letters; nearest code 'death']",
         "19",
-        WITHHELD,
-        WITHHELD,
-        WITHHELD,
-        WITHHELD,
-        WITHHELD,
-        WITHHELD,
-        WITHHELD,
+        "[withheld: 4 characters, letters and digits]",
+        "[withheld: 5 characters, letters]",
+        "[withheld: 10 characters, digits and other characters]",
+        "[withheld: 13 characters, letters, digits and spaces]",
+        "[withheld: 5 characters, digits]",
+        "[withheld: 2 characters, letters and digits]",
+        "[withheld: 49 characters, letters, spaces and other characters]",
+        "homicide",
+        "True",
+        "[withheld: 6 characters, letters]",
         "",
     ]
     assert masked.drop(columns="value").equals(quality.drop(columns="value"))

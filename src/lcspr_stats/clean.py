@@ -17,6 +17,10 @@ if TYPE_CHECKING:
 EXCEL_EPOCH = pd.Timestamp("1899-12-30")
 # Serials outside this range are not plausible dates for this data (1950-2100).
 EXCEL_SERIAL_MIN, EXCEL_SERIAL_MAX = 18264, 73051
+# The default plausible years of any date (config: plausible_dates).
+PLAUSIBLE_YEARS = (1950, 2100)
+# The largest serial Excel has: 31/12/9999. Beyond it a number is no date at all.
+EXCEL_SERIAL_LAST = 2958465
 
 ISO_FORMATS = ("%Y-%m-%d", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%Y/%m/%d")
 DAY_FIRST_FORMATS = ("%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%d/%m/%y", "%d %B %Y", "%d %b %Y")
@@ -75,8 +79,114 @@ def normalise_code(series: pd.Series, synonyms: dict[str, str] | None = None) ->
     return text
 
 
+def date_rule(years: tuple[int, int] = PLAUSIBLE_YEARS) -> str:
+    """The data-quality rule of a date outside the plausible years: ``date outside 1950-2100``."""
+    return f"date outside {years[0]}-{years[1]}"
+
+
 @per_distinct_value
+def read_dates(
+    series: pd.Series, *, dayfirst: bool = True, years: tuple[int, int] = PLAUSIBLE_YEARS
+) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """Read dates in any storage, then apply one plausibility rule to all of them.
+
+    A real spreadsheet date, an Excel serial number and a text date are all
+    turned into a calendar day first, and every day outside ``years`` is
+    implausible, whatever its storage: the number 1 formatted as a date
+    (Excel shows 01/01/1900, what a formula pointing at a blank cell gives),
+    a placeholder 31/12/9999, a typo 12/03/3021. Days beyond pandas' range
+    (before 1677 or after 2262) are found the same way, never by overflow.
+    The earliest plausible year is never before 1901 (the schema's minimum),
+    so Excel's non-existent 29/02/1900 is always implausible too.
+
+    Parameters
+    ----------
+    series : pandas.Series
+        Cells as read.
+    dayfirst : bool, default True
+        Read ``04/03/2021`` as 4 March (True) or 3 April (False).
+    years : (int, int)
+        The earliest and latest plausible years (config ``plausible_dates``).
+
+    Returns
+    -------
+    dates : pandas.Series
+        ``datetime64[ns]``, missing where blank, unreadable or implausible.
+    unreadable : pandas.Series
+        True where a non-blank cell is no date at all.
+    implausible : pandas.Series
+        True where a cell is a date outside ``years``.
+    """
+    earliest, latest = years
+    blank = blank_mask(series)
+    if pd.api.types.is_datetime64_any_dtype(series):
+        dates = pd.to_datetime(series).dt.tz_localize(None).astype("datetime64[ns]")
+        implausible = dates.notna() & ~dates.dt.year.between(earliest, latest)
+        unreadable = pd.Series(False, index=series.index)
+        return dates.mask(implausible).dt.normalize(), unreadable, implausible
+    days = series.map(_calendar_day)
+    is_day = days.map(lambda d: isinstance(d, dt.date)).astype(bool)
+    dates, unreadable = _parse_dates(series.where(~is_day), dayfirst=dayfirst)
+    unreadable = unreadable.astype(bool)
+    is_text = series.map(lambda v: isinstance(v, str)).astype(bool)
+    text_days = unreadable & ~is_day & is_text
+    if text_days.any():
+        # Text a format reads but pandas cannot hold (31/12/9999): a day all the same.
+        late = series[text_days].map(lambda v: _text_day(v, dayfirst))
+        days = days.where(~text_days, late)
+        is_day = days.map(lambda d: isinstance(d, dt.date)).astype(bool)
+    year = days.map(lambda d: d.year if isinstance(d, dt.date) else np.nan).astype(float)
+    in_years = is_day & year.between(earliest, latest)
+    implausible = is_day & ~in_years
+    if in_years.any():
+        dates[in_years] = pd.to_datetime(
+            days[in_years].map(lambda d: dt.datetime(d.year, d.month, d.day))
+        )
+    # A date read from text or a serial outside the years is implausible too.
+    outside = dates.notna() & ~dates.dt.year.between(earliest, latest)
+    implausible |= outside
+    dates = dates.mask(implausible)
+    unreadable = ~blank.astype(bool) & ~implausible & dates.isna()
+    return dates.dt.normalize(), unreadable, implausible
+
+
+def _calendar_day(value: object) -> object:
+    """The calendar day of a real date cell or an Excel serial number, else None."""
+    if isinstance(value, dt.datetime | dt.date):
+        return dt.date(value.year, value.month, value.day)
+    if isinstance(value, bool | np.bool_):
+        return None
+    if isinstance(value, int | float | np.integer | np.floating) and np.isfinite(value):
+        serial = int(np.floor(value))
+        if 1 <= serial <= EXCEL_SERIAL_LAST:
+            return dt.date(1899, 12, 30) + dt.timedelta(days=serial)
+    return None
+
+
+def _text_day(text: str, dayfirst: bool) -> object:
+    """A day from text in an accepted form, whatever its year (None if no such day)."""
+    formats = ISO_FORMATS + (DAY_FIRST_FORMATS if dayfirst else MONTH_FIRST_FORMATS)
+    for fmt in formats:
+        try:
+            return dt.datetime.strptime(text.strip(), fmt).date()
+        except ValueError:
+            continue
+    return None
+
+
 def parse_dates(series: pd.Series, *, dayfirst: bool = True) -> tuple[pd.Series, pd.Series]:
+    """Read dates with the default plausible years: (dates, bad), bad where not a usable date.
+
+    ``bad`` joins the two outcomes of :func:`read_dates` (unreadable, or a
+    date outside 1950-2100); the contract checks use :func:`read_dates`,
+    which tells them apart.
+    """
+    dates, unreadable, implausible = read_dates(series, dayfirst=dayfirst)
+    return dates, unreadable | implausible
+
+
+@per_distinct_value
+def _parse_dates(series: pd.Series, *, dayfirst: bool = True) -> tuple[pd.Series, pd.Series]:
     """Read dates written in any of the ways spreadsheets hold them.
 
     Accepts real spreadsheet dates, Excel serial numbers, ISO text
@@ -122,8 +232,9 @@ def parse_dates(series: pd.Series, *, dayfirst: bool = True) -> tuple[pd.Series,
         if not todo.any():
             break
         parsed = pd.to_datetime(text[todo], format=fmt, errors="coerce")
-        hit = parsed.notna()
-        result[parsed.index[hit]] = parsed[hit]
+        # pandas reads 1500-01-01 at a coarser resolution; read_dates judges such days.
+        hit = parsed.notna() & parsed.dt.year.between(1678, 2261)
+        result[parsed.index[hit]] = parsed[hit].astype("datetime64[ns]")
         todo[parsed.index[hit]] = False
     bad = ~blank & result.isna()
     return result.dt.normalize(), bad

@@ -158,7 +158,7 @@ def cmd_init(args: argparse.Namespace) -> int:
 # --- validate ------------------------------------------------------------------
 
 
-def _print_check(result, show: int, config: dict | None = None) -> None:
+def _print_check(result, show: int, config: dict | None = None, mask=None) -> None:
     """Summary of one cohort's check: rows per source, problems by rule, the first few."""
     print("  Rows read:")
     for source, rows in result.rows_read.items():
@@ -182,6 +182,10 @@ def _print_check(result, show: int, config: dict | None = None) -> None:
         row = "" if problem.row is None or str(problem.row) == "<NA>" else f", row {problem.row}"
         sheet = f", sheet '{problem.sheet}'" if problem.sheet else ""
         value = f" '{problem.value}'" if problem.value else ""
+        if mask and problem.value:
+            # The rule of results/: an unknown value is described, never shown.
+            shown = mask(str(problem.value), str(problem.column))
+            value = f" '{shown}'" if shown == problem.value else f" {shown}"
         print(
             f"    {problem.file}{sheet}{row}, column '{problem.column}':{value} "
             f"{problem.rule} ({problem.action})"
@@ -208,6 +212,15 @@ def _print_mapping_suggestions(quality, config: dict | None = None) -> None:
         print(textwrap.indent(mapping_lines({**configured, **pairs}), "  "))
 
 
+def _value_mask(config: dict, result):
+    """The rule of results/ for the terminal (:class:`lcspr_stats.confidential.ValueMask`)."""
+    from .confidential import ValueMask, identifying_values
+    from .settings import Settings
+
+    codebook = Settings.from_config(config).codebook
+    return ValueMask(codebook, identifying_values(result.frames))
+
+
 def cmd_validate(args: argparse.Namespace) -> int:
     """Check every cohort's inputs; exit 1 if any fatal problem is found."""
     from .check import check_inputs, strict_check, unmatched_exclusions
@@ -228,7 +241,12 @@ def cmd_validate(args: argparse.Namespace) -> int:
                 fatal.append(error.render())
                 continue
             checked.append(result)
-            _print_check(result, args.show, config)
+            _print_check(
+                result,
+                args.show,
+                config,
+                None if args.show_values else _value_mask(config, result),
+            )
             try:
                 strict_check(result.quality, config.get("strict", False))
             except InputError as error:
@@ -359,6 +377,11 @@ def cmd_run(args: argparse.Namespace) -> int:
     ]
     if args.profile:
         command += ["--profile", _resolve_profile(args.profile)]
+    from .recovery import RERUN_INCOMPLETE, clear_stale_lock
+
+    # After a kill: a stale lock is removed and what was begun is remade (lcspr_stats.recovery).
+    recovered = clear_stale_lock(folder, [*command, "--unlock"])
+    command += [RERUN_INCOMPLETE]
     if args.dry_run:
         command += ["--dry-run"]
     if args.force:
@@ -369,6 +392,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     cohorts = ", ".join(str(y) for y in config["cohorts"])
     print(f"Running the annual review for cohort{'s' if ',' in cohorts else ''} {cohorts}")
     print(f"  config {config_path}\n  log    {log_path}")
+    if recovered:
+        print(recovered)
 
     errors: list[str] = []
     tail: list[str] = []
@@ -599,6 +624,12 @@ def build_parser() -> argparse.ArgumentParser:
     validate.add_argument("--year", type=_year, help="check this cohort only")
     validate.add_argument(
         "--show", type=_positive, default=10, help="how many problems to list (default 10)"
+    )
+    validate.add_argument(
+        "--show-values",
+        action="store_true",
+        help="show each problem's value as read (may show ids, names and dates: for the "
+        "research team's own screen only); by default an unknown value is described",
     )
     validate.set_defaults(handler=cmd_validate)
 

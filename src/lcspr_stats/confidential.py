@@ -1,7 +1,8 @@
-"""Keeping ids, names and dates out of results/: the masked data-quality report."""
+"""Keeping ids, names, dates and unknown values out of results/ and the terminal: masking."""
 
 from __future__ import annotations
 
+import difflib
 import re
 from typing import TYPE_CHECKING
 
@@ -64,24 +65,122 @@ def looks_like_a_date(value: str) -> bool:
     return not bool(bad.iloc[0])
 
 
+def describe_value(value: str, nearest: str | None = None) -> str:
+    """A safe description of a value that is not shown: its length and kinds of character.
+
+    >>> describe_value("Jayden Smith")
+    '[withheld: 12 characters, letters and spaces]'
+    >>> describe_value("mael", "male")
+    "[withheld: 4 characters, letters; nearest code 'male']"
+    """
+    kinds = []
+    if any(c.isalpha() for c in value):
+        kinds.append("letters")
+    if any(c.isdigit() for c in value):
+        kinds.append("digits")
+    if any(c.isspace() for c in value):
+        kinds.append("spaces")
+    if any(not (c.isalnum() or c.isspace()) for c in value):
+        kinds.append("other characters")
+    described = ", ".join(kinds[:-1]) + (" and " if len(kinds) > 1 else "") + kinds[-1]
+    length = len(value)
+    text = f"{WITHHELD[:-1]}: {length} character{'s' if length != 1 else ''}, {described}"
+    return f"{text}; nearest code '{nearest}']" if nearest else f"{text}]"
+
+
+class ValueMask:
+    """Decides, for one run's codebook and identifiers, how a bad value may be shown.
+
+    A value is shown as it was only where it is a valid value of its column
+    (a known code or ethnicity, a yes or no, a short number) in a code,
+    ethnicity, yes/no or whole-number column, is not date-like and holds no
+    id or partnership name from the inputs; an unknown value never is.
+    Anything else is described (:func:`describe_value`), with the column's
+    nearest valid code where it is a near miss (a mistyped code).
+
+    Parameters
+    ----------
+    codebook : Codebook
+        The run's codebook (each column's kind and codes).
+    identifiers : set of str
+        Lower-case ids and names (:func:`identifying_values`).
+    """
+
+    def __init__(self, codebook: Codebook, identifiers: frozenset[str] | set[str]) -> None:
+        self.codebook = codebook
+        self.identifiers = identifiers
+        self.shown = shown_columns(codebook)
+        self.kinds: dict[str, str] = {}
+        self.codes: dict[str, set[str]] = {}
+        for specs in source_specs(codebook).values():
+            for spec in specs:
+                self.kinds[spec.name] = spec.kind
+                self.codes.setdefault(spec.name, set()).update(spec.codes)
+
+    def valid(self, value: str, key: str) -> bool:
+        """True if ``value`` is a valid value of column ``key`` (its kind's form)."""
+        kind = self.kinds.get(key)
+        cell = pd.Series([value], dtype=object)
+        if kind == "code":
+            return clean.normalise_code(cell, self.codebook.synonyms).iloc[0] in self.codes[key]
+        if kind == "ethnicity":
+            code = clean.normalise_ethnicity(cell, self.codebook.ethnicity).iloc[0]
+            return code in self.codes[key]
+        if kind == "yesno":
+            if value in ("True", "False"):
+                return True
+            yes_no = self.codebook.yes_values + self.codebook.no_values
+            return value.strip().lower() in {v.lower() for v in yes_no}
+        if kind == "integer":
+            return bool(_NUMBER.fullmatch(value.strip()))
+        return False
+
+    def nearest(self, value: str, key: str) -> str | None:
+        """The column's valid code closest to ``value``, if it is a near miss."""
+        codes = sorted(self.codes.get(key, ()))
+        if not codes or self.kinds.get(key) not in ("code", "ethnicity"):
+            return None
+        lowered = " ".join(value.lower().split())
+        found = difflib.get_close_matches(lowered, [c.lower() for c in codes], n=1, cutoff=0.75)
+        return next((c for c in codes if found and c.lower() == found[0]), None)
+
+    def __call__(self, value: str, column: str) -> str:
+        """``value`` as it may be shown: itself, or its description."""
+        if value == "":
+            return ""
+        key = normalise_header(column)
+        lowered = value.strip().lower()
+        if (
+            key in self.shown
+            and len(value) <= MAX_SHOWN_LENGTH
+            and self.valid(value, key)
+            and lowered not in self.identifiers
+            and not contains_identifier(lowered, self.identifiers)
+            and not (self.kinds.get(key) != "integer" and looks_like_a_date(value))
+        ):
+            return value
+        near = self.nearest(value, key) if key in self.shown else None
+        return describe_value(value, near)
+
+
 def mask_quality(
     quality: pd.DataFrame, codebook: Codebook, identifiers: frozenset[str] | set[str]
 ) -> pd.DataFrame:
-    """The data-quality report fit for results/: values that could identify are withheld.
+    """The data-quality report fit for results/: no unknown value is shown.
 
-    The value of a problem is kept only where it is in a code, ethnicity,
-    yes/no or whole-number column and is short, not date-like and holds no id
-    or partnership name from the inputs; otherwise it reads ``[withheld]``.
-    Every other column (file, sheet, row, column, rule, action) is kept, so
-    the row can still be found and fixed; the unmasked report is written
-    outside results/.
+    A value is kept only where it is a valid value of a code, ethnicity,
+    yes/no or whole-number column (see :class:`ValueMask`); otherwise it
+    reads ``[withheld: <length> characters, <kinds>]``, with the nearest valid
+    code where it is a near miss. Every other column (file, sheet, row,
+    column, rule, action) is kept, so the row can still be found and fixed;
+    the unmasked report is written outside results/.
 
     Parameters
     ----------
     quality : pandas.DataFrame
         Data-quality rows (:data:`lcspr_stats.validate.QUALITY_COLUMNS`).
     codebook : Codebook
-        The run's codebook (to know each column's kind).
+        The run's codebook (to know each column's kind and codes).
     identifiers : set of str
         Lower-case ids and names (:func:`identifying_values`).
 
@@ -90,29 +189,14 @@ def mask_quality(
     pandas.DataFrame
         A copy with ``value`` masked.
     """
-    shown = shown_columns(codebook)
+    mask = ValueMask(codebook, identifiers)
     out = quality.copy()
     values = out["value"].astype("string").fillna("")
-
-    def safe(value: str, column: str) -> str:
-        if value == "":
-            return ""
-        if normalise_header(column) not in shown:
-            return WITHHELD
-        lowered = value.strip().lower()
-        if (
-            len(value) > MAX_SHOWN_LENGTH
-            or lowered in identifiers
-            or contains_identifier(lowered, identifiers)
-            or looks_like_a_date(value)
-        ):
-            return WITHHELD
-        return value
-
-    out["value"] = [safe(v, str(c)) for v, c in zip(values, out["column"])]
+    out["value"] = [mask(v, str(c)) for v, c in zip(values, out["column"])]
     return out
 
 
+_NUMBER = re.compile(r"[+-]?\d{1,4}(\.\d{1,3})?")
 _WORD = re.compile(r"\w+")
 
 

@@ -72,6 +72,9 @@ def check_config(config: dict, schema: dict | None = None, *, file: str = "confi
         raise InputError(config_error_text(errors[:10], len(errors)), file=file)
     _fill_defaults(config, schema)
     check_column_mappings(config, file)
+    from .guard import check_run_config
+
+    check_run_config(config, file=file)
     return config
 
 
@@ -151,6 +154,9 @@ def load_config(path: str | Path) -> dict:
     path = Path(path)
     if not path.exists():
         raise InputError("config file not found", file=str(path))
+    from .guard import check_yaml_text
+
+    check_yaml_text(path)
     try:
         config = yaml.safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import hashlib
 import io
 import os
@@ -65,6 +66,12 @@ def atomic_write_bytes(path: str | os.PathLike, data: bytes) -> None:
         # mkstemp makes the file private (0600); outputs are ordinary files.
         os.chmod(tmp, 0o666 & ~_UMASK)
         os.replace(tmp, path)
+    except OSError as error:
+        Path(tmp).unlink(missing_ok=True)
+        if error.errno in (errno.ENOSPC, errno.EDQUOT) and not error.filename:
+            # Name the folder, so the message can say where the disk is full.
+            raise OSError(error.errno, os.strerror(error.errno), str(path.parent)) from None
+        raise
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise

@@ -8,6 +8,8 @@ problem reads the same and exits with the same code wherever it is found.
 
 from __future__ import annotations
 
+import errno
+import os
 import traceback
 from collections.abc import Callable
 from pathlib import Path
@@ -74,6 +76,25 @@ def describe(error: BaseException) -> str:
     return str(error)
 
 
+def disk_full(error: BaseException) -> bool:
+    """True for a write refused because the disk (or the user's quota) is full."""
+    return isinstance(error, OSError) and error.errno in (errno.ENOSPC, errno.EDQUOT)
+
+
+def disk_full_message(error: OSError) -> str:
+    """``no space left on device``, naming the folder being written to where it is known."""
+    where = ""
+    if error.filename:
+        name = os.fspath(error.filename)
+        folder = name if os.path.isdir(name) else os.path.dirname(name) or "."
+        where = f" writing to the folder '{folder}'"
+    return (
+        f"no space left on device{where}; free some space (or set results_dir, "
+        "processed_dir and logs_dir to a disk with room) and run again: nothing "
+        "half-written is left"
+    )
+
+
 def internal_message(error: BaseException, *, doing: str = "", hint: str, detail: bool) -> str:
     """The one line shown for a bug: ``internal error[ while ...] (Type[: text]); <hint>``.
 
@@ -133,6 +154,9 @@ def run_reporting_errors(
         show("interrupted")
         return EXIT_INTERRUPTED
     except Exception as error:  # noqa: BLE001 - last line of defence: no traceback on screen
+        if disk_full(error):
+            show(disk_full_message(error))
+            return EXIT_INPUT
         if debug:
             raise
         hint = "run with --debug for details"

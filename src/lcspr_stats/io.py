@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import codecs
+import contextlib
 import csv
 import io
 import re
@@ -21,6 +23,10 @@ SPSS_SUFFIXES = {".sav", ".zsav"}
 SUPPORTED_SUFFIXES = EXCEL_SUFFIXES | TEXT_SUFFIXES | SPSS_SUFFIXES
 # Office formats that are zip archives of XML parts (.xls is an older binary format).
 ZIP_SUFFIXES = {".xlsx", ".xlsm", ".ods"}
+# Formats whose formula cells may lack a saved value (written by a script, never opened).
+FORMULA_SUFFIXES = {".xlsx", ".xlsm"}
+# An OLE2 compound file: an .xls, or an Office file encrypted with a password.
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 # Encodings tried in turn for CSV: exports from Excel on Windows are often cp1252.
 CSV_ENCODINGS = ("utf-8-sig", "cp1252")
@@ -46,6 +52,8 @@ class SourceTable:
     file: str
     sheet: str
     original_columns: dict[str, str]
+    #: (frame index, normalised column) of each formula cell without a saved value.
+    formula_cells: frozenset[tuple[int, str]] = frozenset()
 
 
 def normalise_header(name: object) -> str:
@@ -103,10 +111,21 @@ def read_source(
         cells, sheet_used = _read_spss(path, file), ""
     else:
         cells, sheet_used = _read_workbook(path, file, sheet), sheet
+    formulas = frozenset()
+    if suffix in FORMULA_SUFFIXES:
+        from .formulas import unsaved_formula_cells
+
+        formulas = unsaved_formula_cells(path, sheet_used, cells)
     frame, original = _with_header(cells, file, sheet_used)
     # Rows that are wholly blank are spreadsheet padding, not records.
     frame = frame.loc[~_blank_rows(frame)]
-    return SourceTable(frame=frame, file=file, sheet=sheet_used, original_columns=original)
+    return SourceTable(
+        frame=frame,
+        file=file,
+        sheet=sheet_used,
+        original_columns=original,
+        formula_cells=formulas,
+    )
 
 
 def check_file(path: Path, file: str, sheet: str = "", *, max_bytes: int | None = None) -> None:
@@ -141,6 +160,28 @@ def check_file(path: Path, file: str, sheet: str = "", *, max_bytes: int | None 
         )
     if size == 0:
         raise InputError(file=file, sheet=sheet, message="file is empty (0 bytes)")
+    with readable(file, sheet):
+        with open(path, "rb"):
+            pass
+
+
+@contextlib.contextmanager
+def readable(file: str, sheet: str = ""):
+    """Turn a refusal to read ``file`` into a clear message (never "internal error").
+
+    Raises
+    ------
+    InputError
+        ``cannot read the file: permission denied`` (or the system's reason).
+    """
+    try:
+        yield
+    except PermissionError:
+        raise InputError(
+            file=file, sheet=sheet, message="cannot read the file: permission denied"
+        ) from None
+    except IsADirectoryError:
+        raise InputError(file=file, sheet=sheet, message="is a folder, not a file") from None
 
 
 def check_archive(
@@ -160,6 +201,15 @@ def check_archive(
     InputError
         Naming the file and the part at fault.
     """
+    with readable(file, sheet), open(path, "rb") as handle:
+        head = handle.read(1 << 16)
+    if head.startswith(OLE_MAGIC) and _is_encrypted(path, file, sheet):
+        raise InputError(
+            file=file,
+            sheet=sheet,
+            message="is encrypted (protected by a password to open); save a copy without "
+            "the password and point the config at it",
+        )
     try:
         archive = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError):
@@ -319,7 +369,7 @@ def _read_workbook(path: Path, file: str, sheet: str) -> pd.DataFrame:
     from python_calamine import CalamineWorkbook
 
     # From the open file, so the format is told by content, not by file name.
-    with open(path, "rb") as handle:
+    with readable(file, sheet), open(path, "rb") as handle:
         try:
             book = CalamineWorkbook.from_filelike(handle)
         except Exception as exc:  # calamine raises its own error types
@@ -332,7 +382,7 @@ def _read_workbook(path: Path, file: str, sheet: str) -> pd.DataFrame:
             raise InputError(
                 file=file,
                 sheet=sheet,
-                message="sheet not found; the file has: " + ", ".join(names),
+                message="sheet not found; the file has: " + shown_sheet_names(names),
             )
         try:
             # skip_empty_area=False keeps leading blank rows: row numbers stay the user's.
@@ -346,9 +396,45 @@ def _read_workbook(path: Path, file: str, sheet: str) -> pd.DataFrame:
     return cells.mask(cells.eq(""))
 
 
+def _is_encrypted(path: Path, file: str, sheet: str) -> bool:
+    """True for an OLE2 file holding an encrypted Office package (its EncryptionInfo stream)."""
+    marker = "EncryptionInfo".encode("utf-16-le")
+    with readable(file, sheet), open(path, "rb") as handle:
+        # Directory entries name their streams in UTF-16; the file is at most max_input_bytes.
+        return marker in handle.read()
+
+
+def shown_sheet_names(names: list[str]) -> str:
+    """The sheets of a workbook as a message may list them: names that could identify, hidden.
+
+    A sheet's name can name a child or a partnership, and messages reach the
+    terminal and the logs, so only the contract's own sheet names (``sins``,
+    ``rapid_reviews``, ``reviews``, ``children``) and ``Sheet1``-like defaults
+    are shown; any other is given by its position.
+
+    >>> shown_sheet_names(["sins", "Smith family"])
+    'sins, sheet 2 (name not shown)'
+    """
+    from .sources import SOURCE_TABLE
+
+    safe = {s.sheet for s in SOURCE_TABLE}
+    shown = [
+        name
+        if name.strip().lower() in safe or re.fullmatch(r"(?i)sheet\s*\d{1,3}", name.strip())
+        else f"sheet {position} (name not shown)"
+        for position, name in enumerate(names, start=1)
+    ]
+    return ", ".join(shown) if shown else "no sheets"
+
+
 def _read_csv(path: Path, file: str) -> pd.DataFrame:
-    raw = path.read_bytes()
-    for encoding in CSV_ENCODINGS:
+    with readable(file):
+        raw = path.read_bytes()
+    encodings = CSV_ENCODINGS
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        # Excel's "Unicode text" and some exports: UTF-16 with its byte-order mark.
+        encodings = ("utf-16",)
+    for encoding in encodings:
         try:
             text = raw.decode(encoding)
         except UnicodeDecodeError:

@@ -443,6 +443,24 @@ class Disclosure:
 
 
 @dataclass(frozen=True)
+class PlausibleDates:
+    """The years any date may fall in (config ``plausible_dates``; issue 14).
+
+    Attributes
+    ----------
+    earliest_year, latest_year : int
+    """
+
+    earliest_year: int
+    latest_year: int
+
+    @property
+    def years(self) -> tuple[int, int]:
+        """``(earliest_year, latest_year)``."""
+        return (self.earliest_year, self.latest_year)
+
+
+@dataclass(frozen=True)
 class Settings:
     """Everything a run is configured with, typed and read-only.
 
@@ -456,6 +474,8 @@ class Settings:
     dirs : Dirs
     strict : bool
     dates_day_first : bool
+    plausible_dates : PlausibleDates
+        The earliest and latest year a date may fall in.
     max_input_bytes, max_unzipped_bytes : int
     rapid_review_years : tuple of int
         As configured (empty: see :meth:`rapid_review_years_for`).
@@ -481,6 +501,7 @@ class Settings:
     dirs: Dirs
     strict: bool
     dates_day_first: bool
+    plausible_dates: PlausibleDates
     max_input_bytes: int
     max_unzipped_bytes: int
     rapid_review_years: tuple[int, ...]
@@ -540,6 +561,10 @@ class Settings:
             ),
             strict=bool(filled["strict"]),
             dates_day_first=bool(filled["dates_day_first"]),
+            plausible_dates=PlausibleDates(
+                earliest_year=int(filled["plausible_dates"]["earliest_year"]),
+                latest_year=int(filled["plausible_dates"]["latest_year"]),
+            ),
             max_input_bytes=int(filled["max_input_bytes"]),
             max_unzipped_bytes=int(filled["max_unzipped_bytes"]),
             rapid_review_years=tuple(int(y) for y in filled["rapid_review_years"]),

@@ -161,9 +161,13 @@ def show_value(value: object) -> str:
         return ""
     if isinstance(value, float) and value != value:  # NaN
         return ""
-    if isinstance(value, dt.datetime | dt.date):
-        stamp = pd.Timestamp(value)
-        return stamp.strftime("%Y-%m-%d" if stamp == stamp.normalize() else "%Y-%m-%d %H:%M:%S")
+    if isinstance(value, dt.datetime):
+        # Not through pandas: a day such as 31/12/9999 is outside its range.
+        whole_day = (value.hour, value.minute, value.second, value.microsecond) == (0, 0, 0, 0)
+        day = f"{value.year:04d}-{value.month:02d}-{value.day:02d}"
+        return day if whole_day else f"{day} {value:%H:%M:%S}"
+    if isinstance(value, dt.date):
+        return f"{value.year:04d}-{value.month:02d}-{value.day:02d}"
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value)
@@ -369,8 +373,17 @@ def clean_source(
                 "ethnicity", cells, values, spec.codes, classes, synonyms
             )
         elif spec.kind == "date":
-            values, bad = clean.parse_dates(cells, dayfirst=settings.dates_day_first)
+            values, bad, implausible = clean.read_dates(
+                cells, dayfirst=settings.dates_day_first, years=settings.plausible_dates.years
+            )
             bad_rule = "unparseable date"
+            if implausible.any():
+                rule = clean.date_rule(settings.plausible_dates.years)
+                problems.append(
+                    quality_rows(
+                        table, raw.index[implausible], spec.name, cells, rule, VALUE_SET_MISSING
+                    )
+                )
         elif spec.kind == "integer":
             values, bad = clean.parse_integers(cells)
             bad_rule = "not a whole number"
@@ -392,6 +405,14 @@ def clean_source(
             out[f"{spec.name}{shipped.VIA_SUFFIX}"] = via
     check_duplicates(table, out, ID_COLUMNS[source])
     out, schema_problems = _apply_value_rules(out, specs, source, table, codebook)
+    formulas = formula_problems(table, [s.name for s in specs if s.name in raw.columns])
+    if len(formulas):
+        # A formula cell is reported as such, not as a blank required value.
+        unsaved = set(zip(formulas["row"], formulas["column"]))
+        blank = schema_problems["rule"] == "required value missing"
+        at = pd.Series(list(zip(schema_problems["row"], schema_problems["column"])), dtype=object)
+        schema_problems = schema_problems.loc[~(blank & at.isin(unsaved)).to_numpy()]
+        problems.append(formulas)
     problems.append(schema_problems)
     out["source_row"] = spreadsheet_row(out.index)
     quality = (
@@ -400,6 +421,30 @@ def clean_source(
         else quality_frame()
     )
     return out, quality
+
+
+def formula_problems(table: SourceTable, columns: list[str]) -> pd.DataFrame:
+    """One data-quality row per formula cell without a saved value in ``columns``."""
+    from .formulas import FORMULA_ACTION, FORMULA_RULE
+
+    rows = sorted(cell for cell in table.formula_cells if cell[1] in columns)
+    rows = [(index, column) for index, column in rows if index in table.frame.index]
+    if not rows:
+        return quality_frame()
+    return quality_frame(
+        [
+            {
+                "file": table.file,
+                "sheet": table.sheet,
+                "row": int(spreadsheet_row([index])[0]),
+                "column": table.original_columns.get(column, column),
+                "value": "",
+                "rule": FORMULA_RULE,
+                "action": FORMULA_ACTION,
+            }
+            for index, column in rows
+        ]
+    )
 
 
 def _apply_value_rules(

@@ -18,6 +18,7 @@ rule ingest:
             "inputs",
             "strict",
             "dates_day_first",
+            "plausible_dates",
             "max_input_bytes",
             "max_unzipped_bytes",
             "codebook",
