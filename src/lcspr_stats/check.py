@@ -11,7 +11,7 @@ from .errors import InputError
 from .io import read_source
 from .join import CohortFrames, SourceInfo, link_cohort
 from .settings import Settings
-from .validate import clean_source, quality_frame
+from .validate import PIPELINE_COLUMNS, clean_source, quality_frame
 
 
 @dataclass
@@ -78,6 +78,10 @@ def read_and_clean(
     # The frame keeps where it came from, as the ingest job's pickle does, so a
     # cohort linked here is the one the derive job would link from the pickles.
     frame.attrs = {"file": table.file, "sheet": table.sheet}
+    if source == "rapid_review_register":
+        # Whether the optional columns of the review pipeline were there at all
+        # (absent ones are blank columns in the frame).
+        frame.attrs["pipeline_columns"] = [c for c in PIPELINE_COLUMNS if c in table.frame.columns]
     return frame, quality, SourceInfo(table.file, table.sheet)
 
 
