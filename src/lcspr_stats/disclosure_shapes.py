@@ -387,3 +387,78 @@ def comparison_tests(age: str, harm: str, counts_name: str) -> Callable:
         return found
 
     return shape
+
+
+def review_pipeline(grid: DisclosureGrid, table: Table, context: GridContext) -> Cells:
+    """The review pipeline: completed = the years received = published + not + awaiting;
+    initiated = completed + still open = in progress + published + not to be published."""
+    frame = table.frame
+    cells: Cells = {}
+    for position, stage in enumerate(frame["stage"].astype(str)):
+        if pd.notna(frame.at[position, "n"]):
+            cells[stage] = {
+                "n": grid.count(table.name, position, stage, "n", frame.at[position, "n"])
+            }
+
+    def n(stage: str) -> Cell | None:
+        return cells.get(stage, {}).get("n")
+
+    initiated, completed = n("initiated"), n("completed")
+    years = [c["n"] for stage, c in cells.items() if stage.startswith("received ")]
+    statuses = [n(s) for s in ("published", "not to be published", "awaiting")]
+    if completed is not None and initiated is not None:
+        grid.sum_of(initiated, [completed], rest_label="initiated: still open")
+        position = frame.index[frame["stage"] == "completed"][0]
+        if pd.notna(frame.at[position, "pct"]):
+            grid.percent(table.name, int(position), "pct", completed, initiated)
+    if completed is not None and years:
+        grid.sum_of(completed, years, rest_label="completed: year received not known")
+    if completed is not None and all(s is not None for s in statuses):
+        grid.sum_of(completed, statuses)
+        if initiated is not None and n("in progress") is not None:
+            grid.sum_of(initiated, [n("in progress"), statuses[0], statuses[1]])
+    return cells
+
+
+def kaplan_meier_summary(grid: DisclosureGrid, table: Table, context: GridContext) -> Cells:
+    """Reviews = events + censored; the median and shares describe all three; the numbers
+    at risk are counts of their own."""
+    frame = table.frame
+    cells: Cells = {}
+    members = []
+    for position, statistic in enumerate(frame["statistic"].astype(str)):
+        if pd.notna(frame.at[position, "n"]):
+            cell = grid.count(table.name, position, statistic, "n", frame.at[position, "n"])
+            cells[statistic] = {"n": cell}
+            if not statistic.startswith("at risk"):
+                members.append(cell)
+    if len(members) == 3:
+        grid.sum_of(members[0], members[1:])
+    for position in range(len(frame)):
+        if pd.isna(frame.at[position, "n"]) and pd.notna(frame.at[position, "value"]):
+            grid.statistics[(table.name, position, "value")] = tuple(members)
+    return cells
+
+
+def kaplan_meier_curve(grid: DisclosureGrid, table: Table, context: GridContext) -> Cells:
+    """At each time: reviews = at risk + completed before + censored before; each
+    cumulative count grows from the row before; the share describes both rows' counts."""
+    frame = table.frame
+    cells: Cells = {}
+    previous: dict[str, Cell] = {}
+    counts = ("n_at_risk", "n_completed", "n_censored")
+    for position in range(len(frame)):
+        row = f"{frame.at[position, 'weeks']} weeks"
+        here = {c: grid.count(table.name, position, row, c, frame.at[position, c]) for c in counts}
+        cells[row] = here
+        if position == 0:
+            first = here["n_at_risk"]
+        else:
+            grid.sum_of(first, list(here.values()))
+            for c in ("n_completed", "n_censored"):
+                grid.sum_of(here[c], [previous[c]], rest_label=f"{row}: {c} since the row before")
+        members = (*here.values(), *previous.values())
+        for column in ("pct_completed",):
+            grid.statistics[(table.name, position, column)] = members
+        previous = here
+    return cells

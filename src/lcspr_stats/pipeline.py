@@ -279,3 +279,20 @@ def pipeline_key_figures(frame: pd.DataFrame | None, as_at: dt.date) -> dict:
             "n_in_progress": n(IN_PROGRESS),
         }
     }
+
+
+def pipeline_stage_of(figures: dict | None) -> dict[tuple[str, ...], str]:
+    """Each count of the pipeline's key figures (path under ``review_pipeline``) -> its row."""
+    if not figures:
+        return {}
+    found = {
+        ("n_initiated",): INITIATED,
+        ("n_completed",): COMPLETED,
+        ("n_published",): PUBLISHED,
+        ("n_not_to_be_published",): NOT_TO_BE_PUBLISHED,
+        ("n_awaiting",): AWAITING,
+        ("n_in_progress",): IN_PROGRESS,
+    }
+    for year in figures.get("completed_by_year_counts", {}):
+        found[("completed_by_year_counts", year)] = f"received {year}"
+    return {key: stage for key, stage in found.items() if figures.get(key[0]) is not None}

@@ -51,6 +51,9 @@ DATA_SOURCES = "data_sources"
 DURATION_DISTRIBUTION = "duration_distribution"
 GOODNESS_OF_FIT = "goodness_of_fit"
 GOODNESS_OF_FIT_COUNTS = "goodness_of_fit_counts"
+REVIEW_PIPELINE = "review_pipeline"
+TIME_TO_LCSPR = "time_to_lcspr"
+TIME_TO_LCSPR_CURVE = "time_to_lcspr_curve"
 
 # Populations a table can count (``population`` of a declaration).
 POPULATIONS = {
@@ -67,6 +70,7 @@ POPULATIONS = {
     "race_subsample": "the race, ethnicity and culture sub-sample",
     "reference": "the published SCR figures beside the cohort",
     "comparison": "the cohort's counts compared with an SCR period",
+    "lcsprs_initiated": "LCSPRs initiated (commissioned rapid reviews) by the as-at date",
 }
 
 
@@ -315,6 +319,36 @@ def _duration_distribution(ctx: BuildContext) -> Table:
     )
 
 
+def _review_pipeline(ctx: BuildContext) -> Table:
+    from .pipeline import pipeline_table
+
+    return pipeline_table(
+        REVIEW_PIPELINE, ctx.rapid_reviews, ctx.lcsprs, ctx.settings.as_at(), ctx.rounding
+    )
+
+
+def _survival_group(ctx: BuildContext) -> list[Table]:
+    from . import survival
+    from .pipeline import as_at_text, available_columns, follow_up
+
+    as_at = ctx.settings.as_at()
+    follow = follow_up(ctx.rapid_reviews, ctx.lcsprs, as_at)
+    available = "lcspr_received_date" in available_columns(ctx.rapid_reviews)
+    level = ctx.settings.uncertainty.confidence_level
+    words = as_at_text(as_at)
+    return [
+        survival.km_table(
+            TIME_TO_LCSPR,
+            follow,
+            words,
+            available,
+            level,
+            ctx.settings.uncertainty.interval_decimals,
+        ),
+        survival.curve_table(TIME_TO_LCSPR_CURVE, follow, words, available, level),
+    ]
+
+
 def _subcategory_of(context: shapes.GridContext) -> str:
     return context.codebook["harm_subcategory_of"]
 
@@ -383,6 +417,34 @@ FIXED: list[TableSpec] = [
         shape=shapes.part_of_whole("measure", "n_within", "n", "pct"),
         totals=_timeliness_totals,
         redisplay=lambda row, frame: display.pct_of(row["pct"], row["n_within"], row["n"]),
+    ),
+    TableSpec(
+        REVIEW_PIPELINE,
+        "lcsprs_initiated",
+        _review_pipeline,
+        shape=shapes.review_pipeline,
+        totals=_total("lcsprs_initiated", "initiated"),
+        redisplay=lambda row, frame: (
+            row["display"] if display.is_blank(row["n"]) else display.n_pct(row["n"], row["pct"])
+        ),
+    ),
+    TableSpec(
+        TIME_TO_LCSPR,
+        "lcsprs_initiated",
+        _from_group("survival", _survival_group, TIME_TO_LCSPR),
+        shape=shapes.kaplan_meier_summary,
+        totals=_total("lcsprs_initiated", "rapid reviews"),
+        redisplay=lambda row, frame: (
+            display.SUPPRESSED if display.is_c(row["n"]) or display.is_c(row["value"]) else None
+        ),
+    ),
+    TableSpec(
+        TIME_TO_LCSPR_CURVE,
+        "lcsprs_initiated",
+        _from_group("survival", _survival_group, TIME_TO_LCSPR_CURVE),
+        shape=shapes.kaplan_meier_curve,
+        totals=_total("lcsprs_initiated", "0 weeks", "n_at_risk"),
+        row_label=lambda frame: [f"{w} weeks" for w in frame["weeks"]],
     ),
     TableSpec(
         DEATH_CATEGORIES,

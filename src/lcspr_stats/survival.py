@@ -139,7 +139,7 @@ def curve(days, completed, confidence_level: float = 0.95, step: int = CURVE_STE
     -------
     pandas.DataFrame
         ``weeks``, ``n_at_risk`` (followed at least that long),
-        ``n_completed`` and ``n_censored`` (by then, cumulative),
+        ``n_completed`` and ``n_censored`` (before then, cumulative),
         ``pct_completed`` with ``pct_completed_ci_lower`` / ``_upper`` (one decimal).
     """
     days = np.asarray(days, dtype=float)
@@ -170,8 +170,9 @@ def curve(days, completed, confidence_level: float = 0.95, step: int = CURVE_STE
         {
             "weeks": grid.astype(int),
             "n_at_risk": [int((days >= x).sum()) for x in t],
-            "n_completed": [int((completed & (days <= x)).sum()) for x in t],
-            "n_censored": [int((~completed & (days <= x)).sum()) for x in t],
+            # Before t, so that at risk + completed + censored = every review.
+            "n_completed": [int((completed & (days < x)).sum()) for x in t],
+            "n_censored": [int((~completed & (days < x)).sum()) for x in t],
             "pct_completed": np.round(100 * share, 1),
             "pct_completed_ci_lower": np.round(100 * lower, 1),
             "pct_completed_ci_upper": np.round(100 * upper, 1),
@@ -334,8 +335,9 @@ def curve_table(
         [
             f"Kaplan-Meier share completed at each {CURVE_STEP_WEEKS} weeks since the rapid review "
             f"(percentage of the {len(follow)} LCSPRs initiated), open reviews censored at "
-            f"{as_at_words}; interval: pointwise log-log. n_completed and n_censored are cumulative; "
-            "n_at_risk counts the reviews followed at least that long."
+            f"{as_at_words}; interval: pointwise log-log. n_completed and n_censored count "
+            "the reviews received or censored before that week (cumulative), n_at_risk those "
+            "followed at least that long; the three add up to every review initiated."
         ],
     )
 
@@ -378,3 +380,27 @@ def survival_key_figures(frame: pd.DataFrame | None, completed_median: float | N
     for w in AT_RISK_WEEKS:
         figures[f"n_at_risk_{w}_weeks"] = num(f"at risk at {w} weeks", "n")
     return {"time_to_lcspr": figures}
+
+
+def survival_row_of(figures: dict | None) -> dict[tuple[str, ...], str | None]:
+    """Each figure under ``time_to_lcspr`` -> the row of its count (None: a statistic of them)."""
+    if not figures or not figures.get("available"):
+        return {}
+    found: dict[tuple[str, ...], str | None] = {
+        ("n",): "rapid reviews",
+        ("n_events",): "LCSPRs received (events)",
+        ("n_censored",): "open at the as-at date (censored)",
+        ("median_weeks",): None,
+        ("median_weeks_ci", "lower"): None,
+        ("median_weeks_ci", "upper"): None,
+    }
+    for w in SHARE_WEEKS:
+        for key in (
+            (f"pct_within_{w}_weeks",),
+            (f"pct_within_{w}_weeks_ci", "lower"),
+            (f"pct_within_{w}_weeks_ci", "upper"),
+        ):
+            found[key] = None
+    for w in AT_RISK_WEEKS:
+        found[(f"n_at_risk_{w}_weeks",)] = f"at risk at {w} weeks"
+    return found

@@ -242,11 +242,13 @@ def _value_schema(specs: list[ColumnSpec], source: str, codebook: Codebook):
                 name="LCSPR received before the rapid review",
             ),
             pa.Check(
-                lambda d: ~(
-                    d["lcspr_received_date"].notna()
-                    & d["lcspr_decision"].notna()
-                    & (d["lcspr_decision"] != "commissioned")
-                ).fillna(False),
+                lambda d: (
+                    ~(
+                        d["lcspr_received_date"].notna()
+                        & d["lcspr_decision"].notna()
+                        & (d["lcspr_decision"] != "commissioned")
+                    ).fillna(False)
+                ),
                 name="LCSPR received on a rapid review not commissioned",
             ),
         ]
