@@ -11,7 +11,8 @@ from .errors import InputError
 from .io import read_source
 from .join import CohortFrames, SourceInfo, link_cohort
 from .settings import Settings
-from .validate import PIPELINE_COLUMNS, clean_source, quality_frame
+from .sources import PIPELINE_COLUMNS
+from .validate import clean_source, quality_frame
 
 
 @dataclass

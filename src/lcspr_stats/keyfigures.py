@@ -44,8 +44,8 @@ KEY_ORDER = [
     "pct_rr_within_15_working_days",
     "n_lcspr_within_26_weeks",
     "pct_lcspr_within_26_weeks",
-    "review_pipeline",
-    "time_to_lcspr",
+    "lcspr_pipeline",
+    "lcspr_time_to_completion",
     "age_band_counts",
     "n_age_known",
     "ethnic_group_counts",
@@ -415,20 +415,20 @@ def figure_cells(
             mapping[("goodness_of_fit", comparison, statistic)] = ("statistic", members, None)
         for statistic in TEST_TOTAL_STATISTICS:
             mapping[("goodness_of_fit", comparison, statistic)] = ("statistic", (n_cell,), None)
-    for key, stage in pipeline_stage_of(figures.get("review_pipeline")).items():
-        count(("review_pipeline", *key), cell(reg.REVIEW_PIPELINE, stage))
+    for key, stage in pipeline_stage_of(figures.get("lcspr_pipeline")).items():
+        count(("lcspr_pipeline", *key), cell(reg.REVIEW_PIPELINE, stage))
     pct(
-        ("review_pipeline", "pct_completed"),
+        ("lcspr_pipeline", "pct_completed"),
         cell(reg.REVIEW_PIPELINE, "completed"),
         cell(reg.REVIEW_PIPELINE, "initiated"),
     )
     km = cells.get(reg.TIME_TO_LCSPR, {})
     km_members = tuple(c["n"] for r, c in km.items() if not r.startswith("at risk"))
-    for key, row in survival_row_of(figures.get("time_to_lcspr")).items():
+    for key, row in survival_row_of(figures.get("lcspr_time_to_completion")).items():
         if row is None:
-            mapping[("time_to_lcspr", *key)] = ("statistic", km_members, None)
+            mapping[("lcspr_time_to_completion", *key)] = ("statistic", km_members, None)
         else:
-            count(("time_to_lcspr", *key), cell(reg.TIME_TO_LCSPR, row))
+            count(("lcspr_time_to_completion", *key), cell(reg.TIME_TO_LCSPR, row))
     count(("n_subsample",), cell(reg.SUBSAMPLE, "all: LCSPRs"))
     count(("n_race_subsample",), cell(reg.RACE_SUBSAMPLE, "Total"))
 

@@ -17,8 +17,8 @@ import pandas as pd
 
 from . import display
 from .derive import percent
+from .sources import PIPELINE_COLUMNS
 from .table import Table
-from .validate import PIPELINE_COLUMNS
 
 NOT_AVAILABLE = "not available"
 # Publication statuses counted, in the table's order (blank counts as awaiting).
@@ -265,7 +265,7 @@ def pipeline_key_figures(frame: pd.DataFrame | None, as_at: dt.date) -> dict:
         if stage.startswith("received ") and pd.notna(value)
     }
     return {
-        "review_pipeline": {
+        "lcspr_pipeline": {
             "as_at_date": as_at.isoformat(),
             "available": n(COMPLETED) is not None,
             "n_initiated": n(INITIATED),
@@ -282,7 +282,7 @@ def pipeline_key_figures(frame: pd.DataFrame | None, as_at: dt.date) -> dict:
 
 
 def pipeline_stage_of(figures: dict | None) -> dict[tuple[str, ...], str]:
-    """Each count of the pipeline's key figures (path under ``review_pipeline``) -> its row."""
+    """Each count of the pipeline's key figures (path under ``lcspr_pipeline``) -> its row."""
     if not figures:
         return {}
     found = {

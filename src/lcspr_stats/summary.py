@@ -264,8 +264,8 @@ def pipeline_context(key_figures: dict) -> dict:
     """
     import datetime as dt
 
-    flow = key_figures.get("review_pipeline") or {}
-    km = key_figures.get("time_to_lcspr") or {}
+    flow = key_figures.get("lcspr_pipeline") or {}
+    km = key_figures.get("lcspr_time_to_completion") or {}
     as_at = flow.get("as_at_date")
     words = ""
     if as_at:

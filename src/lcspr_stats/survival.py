@@ -348,7 +348,7 @@ def survival_key_figures(frame: pd.DataFrame | None, completed_median: float | N
         return {}
     rows = frame.set_index("statistic")
     if "not available" in rows.index:
-        return {"time_to_lcspr": {"available": False}}
+        return {"lcspr_time_to_completion": {"available": False}}
 
     def num(row: str, column: str):
         value = rows.at[row, column]
@@ -379,7 +379,7 @@ def survival_key_figures(frame: pd.DataFrame | None, completed_median: float | N
         }
     for w in AT_RISK_WEEKS:
         figures[f"n_at_risk_{w}_weeks"] = num(f"at risk at {w} weeks", "n")
-    return {"time_to_lcspr": figures}
+    return {"lcspr_time_to_completion": figures}
 
 
 def survival_row_of(figures: dict | None) -> dict[tuple[str, ...], str | None]:

@@ -11,17 +11,12 @@ import pandas as pd
 from . import clean
 from .errors import InputError
 from .io import SourceTable, spreadsheet_row
+from .sources import LCSPR_PUBLICATION
 
 if TYPE_CHECKING:
     from .settings import Codebook, Settings
 
 QUALITY_COLUMNS = ["file", "sheet", "row", "column", "value", "rule", "action"]
-# Publication of an LCSPR the Panel has received (rapid review register,
-# optional column ``lcspr_publication``; blank = awaiting).
-LCSPR_PUBLICATION = ("published", "not to be published", "awaiting")
-# Optional columns of the review pipeline: when a register has neither, the
-# pipeline's outputs say "not available".
-PIPELINE_COLUMNS = ("lcspr_received_date", "lcspr_publication")
 RECEIVED_AFTER_AS_AT = "LCSPR received after the as-at date"
 VALUE_SET_MISSING = "row kept; value set to missing"
 
