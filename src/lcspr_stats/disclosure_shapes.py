@@ -447,12 +447,15 @@ def kaplan_meier_curve(grid: DisclosureGrid, table: Table, context: GridContext)
     cells: Cells = {}
     previous: dict[str, Cell] = {}
     counts = ("n_at_risk", "n_completed", "n_censored")
+    # Several curves (one per year of rapid review): each starts at 0 weeks.
+    group = frame["rr_year"].astype(str) + ": " if "rr_year" in frame.columns else ""
+    labels = group + frame["weeks"].astype(str) + " weeks"
     for position in range(len(frame)):
-        row = f"{frame.at[position, 'weeks']} weeks"
+        row = str(labels.iloc[position])
         here = {c: grid.count(table.name, position, row, c, frame.at[position, c]) for c in counts}
         cells[row] = here
-        if position == 0:
-            first = here["n_at_risk"]
+        if frame.at[position, "weeks"] == 0:
+            first, previous = here["n_at_risk"], {}
         else:
             grid.sum_of(first, list(here.values()))
             for c in ("n_completed", "n_censored"):

@@ -54,6 +54,7 @@ GOODNESS_OF_FIT_COUNTS = "goodness_of_fit_counts"
 REVIEW_PIPELINE = "review_pipeline"
 TIME_TO_LCSPR = "time_to_lcspr"
 TIME_TO_LCSPR_CURVE = "time_to_lcspr_curve"
+TIME_TO_LCSPR_BY_YEAR = "time_to_lcspr_by_rr_year"
 
 # Populations a table can count (``population`` of a declaration).
 POPULATIONS = {
@@ -346,7 +347,20 @@ def _survival_group(ctx: BuildContext) -> list[Table]:
             ctx.settings.uncertainty.interval_decimals,
         ),
         survival.curve_table(TIME_TO_LCSPR_CURVE, follow, words, available, level),
+        survival.curves_by_year_table(TIME_TO_LCSPR_BY_YEAR, follow, words, available, level),
     ]
+
+
+def _year_curves_relations(grid, cells: dict, context: shapes.GridContext) -> None:
+    # Each year's reviews at 0 weeks add up to every LCSPR initiated.
+    starts = [
+        c["n_at_risk"]
+        for r, c in cells.get(TIME_TO_LCSPR_BY_YEAR, {}).items()
+        if r.endswith(": 0 weeks")
+    ]
+    initiated = cells.get(REVIEW_PIPELINE, {}).get("initiated", {}).get("n")
+    if starts and initiated is not None:
+        grid.sum_of(initiated, starts)
 
 
 def _subcategory_of(context: shapes.GridContext) -> str:
@@ -445,6 +459,16 @@ FIXED: list[TableSpec] = [
         shape=shapes.kaplan_meier_curve,
         totals=_total("lcsprs_initiated", "0 weeks", "n_at_risk"),
         row_label=lambda frame: [f"{w} weeks" for w in frame["weeks"]],
+    ),
+    TableSpec(
+        TIME_TO_LCSPR_BY_YEAR,
+        "lcsprs_initiated",
+        _from_group("survival", _survival_group, TIME_TO_LCSPR_BY_YEAR),
+        shape=shapes.kaplan_meier_curve,
+        relations=_year_curves_relations,
+        row_label=lambda frame: [
+            f"{y}: {w} weeks" for y, w in zip(frame["rr_year"], frame["weeks"], strict=True)
+        ],
     ),
     TableSpec(
         DEATH_CATEGORIES,

@@ -404,3 +404,45 @@ def survival_row_of(figures: dict | None) -> dict[tuple[str, ...], str | None]:
     for w in AT_RISK_WEEKS:
         found[(f"n_at_risk_{w}_weeks",)] = f"at risk at {w} weeks"
     return found
+
+
+# The curves by year of rapid review (for the trends across cohorts): coarser steps.
+YEAR_CURVE_STEP_WEEKS = 4
+
+
+def curves_by_year_table(
+    name: str, follow: pd.DataFrame, as_at_words: str, available: bool, confidence_level: float
+) -> Table:
+    """One Kaplan-Meier curve per calendar year of the rapid review, every 4 weeks.
+
+    Columns ``rr_year`` and those of :func:`curve`; each year's curve is
+    estimated from its own rapid reviews only, censored at the as-at date.
+    """
+    title = (
+        f"Share of LCSPRs completed by weeks since the rapid review, by year of the rapid "
+        f"review (to {as_at_words})"
+    )
+    empty = curve([], [])
+    empty.insert(0, "rr_year", pd.Series(dtype="int64"))
+    note = (
+        "Kaplan-Meier share completed, each year's rapid reviews (commissioned) on their own, "
+        f"every {YEAR_CURVE_STEP_WEEKS} weeks; open reviews censored at {as_at_words}. A later "
+        "year is followed for less time. n_completed and n_censored count the reviews received "
+        "or censored before that week, n_at_risk those followed at least that long."
+    )
+    if not available:
+        return Table(
+            name,
+            title,
+            empty,
+            ["Not available: the rapid review register has no lcspr_received_date column."],
+        )
+    parts = []
+    years = follow["rr_date"].dt.year
+    for year in sorted(years.dropna().unique()):
+        rows = follow.loc[years == year]
+        frame = curve(rows["days"], rows["completed"], confidence_level, YEAR_CURVE_STEP_WEEKS)
+        frame.insert(0, "rr_year", int(year))
+        parts.append(frame)
+    frame = pd.concat(parts, ignore_index=True) if parts else empty
+    return Table(name, title, frame, [note])

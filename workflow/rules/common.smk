@@ -99,6 +99,9 @@ def run_outputs():
         f"{RESULTS}/trends/periods.csv",
         f"{RESULTS}/trends/trends.png",
         f"{RESULTS}/trends/trends.svg",
+        f"{RESULTS}/trends/time_to_lcspr_by_rr_year.csv",
+        f"{RESULTS}/trends/time_to_lcspr_by_rr_year.png",
+        f"{RESULTS}/trends/time_to_lcspr_by_rr_year.svg",
     ]
 
 

@@ -7,6 +7,8 @@ rule trends:
         code=package_code("trends.py"),
         key_figures=expand(f"{RESULTS}/{{year}}/key_figures.json", year=COHORTS),
         reference=reference_files,
+        # The latest cohort's Kaplan-Meier curves by year of rapid review.
+        curves=f"{RESULTS}/{max(COHORTS)}/tables/time_to_lcspr_by_rr_year.csv",
     output:
         table=report(
             f"{RESULTS}/trends/trends.csv",
@@ -20,6 +22,9 @@ rule trends:
             category="Trends",
         ),
         svg=f"{RESULTS}/trends/trends.svg",
+        curves=f"{RESULTS}/trends/time_to_lcspr_by_rr_year.csv",
+        curves_png=f"{RESULTS}/trends/time_to_lcspr_by_rr_year.png",
+        curves_svg=f"{RESULTS}/trends/time_to_lcspr_by_rr_year.svg",
     log:
         f"{LOGS}/trends.log",
     conda:
@@ -29,6 +34,7 @@ rule trends:
             "cohorts",
             "release",
             "reference",
+            "durations",
         ),
     script:
         "../scripts/trends.py"
