@@ -119,10 +119,13 @@ def test_the_bundled_cohort_agrees_with_statsmodels():
     compare(follow["days"].to_numpy(float), follow["completed"].to_numpy(bool))
 
 
-def test_the_curve_adds_up_and_matches_the_summary():
+def test_the_curve_matches_the_summary_and_shows_no_small_counts():
     days = np.array([7 * w for w in HAND_WEEKS], float)
-    curve = survival.curve(days, np.array(HAND_DONE))
-    assert (curve["n_at_risk"] + curve["n_completed"] + curve["n_censored"] == 7).all()
-    at_26 = curve.set_index("weeks").loc[26]
-    assert at_26["pct_completed"] == round(100 * 2 / 7, 1)
-    assert at_26["n_at_risk"] == 4
+    curve = survival.curve(days, np.array(HAND_DONE)).set_index("weeks")
+    assert curve.at[26, "pct_completed"] == round(100 * 2 / 7, 1)
+    assert curve.at[50, "pct_completed"] == round(100 * (1 - 15 / 56), 1)  # the last row
+    assert curve.at[26, "n_at_risk"] == 4 and curve.at[0, "n_at_risk"] == 7
+    # Numbers at risk every 26 weeks only: no count of a fortnight's completions.
+    assert curve["n_at_risk"].drop([0, 26]).isna().all()
+    # Censored at 20, 40 and 50 weeks: marked in the fortnight ending then.
+    assert list(curve.index[curve["censored"] == "yes"]) == [20, 40, 50]

@@ -441,27 +441,22 @@ def kaplan_meier_summary(grid: DisclosureGrid, table: Table, context: GridContex
 
 
 def kaplan_meier_curve(grid: DisclosureGrid, table: Table, context: GridContext) -> Cells:
-    """At each time: reviews = at risk + completed before + censored before; each
-    cumulative count grows from the row before; the share describes both rows' counts."""
+    """The numbers at risk of one curve (or one per ``rr_year``): each the one before less
+    the reviews that completed or were censored in between (a count of its own)."""
     frame = table.frame
     cells: Cells = {}
-    previous: dict[str, Cell] = {}
-    counts = ("n_at_risk", "n_completed", "n_censored")
-    # Several curves (one per year of rapid review): each starts at 0 weeks.
     group = frame["rr_year"].astype(str) + ": " if "rr_year" in frame.columns else ""
     labels = group + frame["weeks"].astype(str) + " weeks"
+    previous: Cell | None = None
     for position in range(len(frame)):
-        row = str(labels.iloc[position])
-        here = {c: grid.count(table.name, position, row, c, frame.at[position, c]) for c in counts}
-        cells[row] = here
         if frame.at[position, "weeks"] == 0:
-            first, previous = here["n_at_risk"], {}
-        else:
-            grid.sum_of(first, list(here.values()))
-            for c in ("n_completed", "n_censored"):
-                grid.sum_of(here[c], [previous[c]], rest_label=f"{row}: {c} since the row before")
-        members = (*here.values(), *previous.values())
-        for column in ("pct_completed",):
-            grid.statistics[(table.name, position, column)] = members
-        previous = here
+            previous = None
+        if pd.isna(frame.at[position, "n_at_risk"]):
+            continue
+        row = str(labels.iloc[position])
+        cell = grid.count(table.name, position, row, "n_at_risk", frame.at[position, "n_at_risk"])
+        cells[row] = {"n_at_risk": cell}
+        if previous is not None:
+            grid.sum_of(previous, [cell], rest_label=f"{row}: left the risk set since")
+        previous = cell
     return cells

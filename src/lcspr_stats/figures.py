@@ -571,8 +571,8 @@ def time_to_lcspr(tables, labels: Labels, year: int, source: str, settings: dict
     low = _numbers(curve["pct_completed_ci_lower"])
     high = _numbers(curve["pct_completed_ci_upper"])
     at_risk = _numbers(curve["n_at_risk"])
-    censored = _numbers(curve["n_censored"])
-    suppressed = any(v is None for v in share) or any(v is None for v in at_risk)
+    censored = [str(v) == "yes" for v in curve["censored"]]
+    suppressed = any(is_suppressed(v) for v in [*curve["pct_completed"], *curve["n_at_risk"]])
     n = _shown(summary.at["rapid reviews", "n"], "{:.0f}")
     median = number_or_none(summary.at["median weeks", "value"])
     median_text = summary.at["median weeks", "display"]
@@ -595,14 +595,7 @@ def time_to_lcspr(tables, labels: Labels, year: int, source: str, settings: dict
     )
     axes.step(x, _nan(share), where="post", color=colour, linewidth=2.5, label="Share completed")
     # A mark where reviews were censored since the row before (open at the as-at date).
-    marks = [
-        (x[i], share[i])
-        for i in range(1, len(x))
-        if censored[i] is not None
-        and censored[i - 1] is not None
-        and censored[i] > censored[i - 1]
-        and share[i] is not None
-    ]
+    marks = [(x[i], share[i]) for i in range(len(x)) if censored[i] and share[i] is not None]
     if marks:
         axes.plot(
             [m[0] for m in marks],

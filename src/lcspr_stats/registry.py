@@ -72,6 +72,7 @@ POPULATIONS = {
     "reference": "the published SCR figures beside the cohort",
     "comparison": "the cohort's counts compared with an SCR period",
     "lcsprs_initiated": "LCSPRs initiated (commissioned rapid reviews) by the as-at date",
+    "lcsprs_completed": "LCSPRs initiated and received by the Panel by the as-at date",
 }
 
 
@@ -351,6 +352,14 @@ def _survival_group(ctx: BuildContext) -> list[Table]:
     ]
 
 
+def _curve_relations(grid, cells: dict, context: shapes.GridContext) -> None:
+    # The summary's numbers at risk are the curve's at the same weeks.
+    summary = cells.get(TIME_TO_LCSPR, {})
+    for row, cell in cells.get(TIME_TO_LCSPR_CURVE, {}).items():
+        weeks = row.removesuffix(" weeks")
+        grid.equal(summary.get(f"at risk at {weeks} weeks", {}).get("n"), cell["n_at_risk"])
+
+
 def _year_curves_relations(grid, cells: dict, context: shapes.GridContext) -> None:
     # Each year's reviews at 0 weeks add up to every LCSPR initiated.
     starts = [
@@ -437,7 +446,10 @@ FIXED: list[TableSpec] = [
         "lcsprs_initiated",
         _review_pipeline,
         shape=shapes.review_pipeline,
-        totals=_total("lcsprs_initiated", "initiated"),
+        totals=lambda cells, context: [
+            ("lcsprs_initiated", cells.get("initiated", {}).get("n")),
+            ("lcsprs_completed", cells.get("completed", {}).get("n")),
+        ],
         redisplay=lambda row, frame: (
             row["display"] if display.is_blank(row["n"]) else display.n_pct(row["n"], row["pct"])
         ),
@@ -447,7 +459,10 @@ FIXED: list[TableSpec] = [
         "lcsprs_initiated",
         _from_group("survival", _survival_group, TIME_TO_LCSPR),
         shape=shapes.kaplan_meier_summary,
-        totals=_total("lcsprs_initiated", "rapid reviews"),
+        totals=lambda cells, context: [
+            ("lcsprs_initiated", cells.get("rapid reviews", {}).get("n")),
+            ("lcsprs_completed", cells.get("LCSPRs received (events)", {}).get("n")),
+        ],
         redisplay=lambda row, frame: (
             display.SUPPRESSED if display.is_c(row["n"]) or display.is_c(row["value"]) else None
         ),
@@ -458,6 +473,7 @@ FIXED: list[TableSpec] = [
         _from_group("survival", _survival_group, TIME_TO_LCSPR_CURVE),
         shape=shapes.kaplan_meier_curve,
         totals=_total("lcsprs_initiated", "0 weeks", "n_at_risk"),
+        relations=_curve_relations,
         row_label=lambda frame: [f"{w} weeks" for w in frame["weeks"]],
     ),
     TableSpec(

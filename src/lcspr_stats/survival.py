@@ -26,8 +26,10 @@ DAYS_PER_WEEK = 7
 # Weeks at which the share completed is reported, and the numbers still at risk.
 SHARE_WEEKS = (26, 52)
 AT_RISK_WEEKS = (26, 52, 104)
-# The curve table: one row every CURVE_STEP_WEEKS weeks.
+# The curve table: one row every CURVE_STEP_WEEKS weeks, the number at risk
+# every AT_RISK_EVERY_WEEKS weeks.
 CURVE_STEP_WEEKS = 2
+AT_RISK_EVERY_WEEKS = 26
 NOT_REACHED = "not reached"
 METHOD = "Kaplan-Meier (scipy.stats.ecdf); 95% interval: pointwise log-log (Greenwood)"
 
@@ -133,14 +135,19 @@ def summarise(days, completed, confidence_level: float = 0.95) -> dict:
 
 
 def curve(days, completed, confidence_level: float = 0.95, step: int = CURVE_STEP_WEEKS):
-    """The share completed every ``step`` weeks, with its interval and the counts behind it.
+    """The share completed every ``step`` weeks, with its interval and the numbers at risk.
+
+    Only every :data:`AT_RISK_EVERY_WEEKS` weeks is the number at risk given:
+    the counts between two close times (who completed or was censored in a
+    fortnight) are small and would identify cases, so the table shows none.
 
     Returns
     -------
     pandas.DataFrame
-        ``weeks``, ``n_at_risk`` (followed at least that long),
-        ``n_completed`` and ``n_censored`` (before then, cumulative),
-        ``pct_completed`` with ``pct_completed_ci_lower`` / ``_upper`` (one decimal).
+        ``weeks``, ``n_at_risk`` (followed at least that long; every 26 weeks,
+        else blank), ``censored`` (``yes``: a review was censored since the
+        row before), ``pct_completed`` with ``pct_completed_ci_lower`` /
+        ``_upper`` (one decimal).
     """
     days = np.asarray(days, dtype=float)
     completed = np.asarray(completed, dtype=bool)
@@ -149,8 +156,7 @@ def curve(days, completed, confidence_level: float = 0.95, step: int = CURVE_STE
             columns=[
                 "weeks",
                 "n_at_risk",
-                "n_completed",
-                "n_censored",
+                "censored",
                 "pct_completed",
                 "pct_completed_ci_lower",
                 "pct_completed_ci_upper",
@@ -169,10 +175,20 @@ def curve(days, completed, confidence_level: float = 0.95, step: int = CURVE_STE
     frame = pd.DataFrame(
         {
             "weeks": grid.astype(int),
-            "n_at_risk": [int((days >= x).sum()) for x in t],
-            # Before t, so that at risk + completed + censored = every review.
-            "n_completed": [int((completed & (days < x)).sum()) for x in t],
-            "n_censored": [int((~completed & (days < x)).sum()) for x in t],
+            "n_at_risk": pd.array(
+                [
+                    int((days >= x).sum()) if w % AT_RISK_EVERY_WEEKS == 0 else None
+                    for w, x in zip(grid, t, strict=True)
+                ],
+                dtype="Int64",
+            ),
+            "censored": [
+                "yes"
+                if bool((~completed & (days > x - step * DAYS_PER_WEEK) & (days <= x)).any())
+                and w > 0
+                else "no"
+                for w, x in zip(grid, t, strict=True)
+            ],
             "pct_completed": np.round(100 * share, 1),
             "pct_completed_ci_lower": np.round(100 * lower, 1),
             "pct_completed_ci_upper": np.round(100 * upper, 1),
@@ -335,9 +351,9 @@ def curve_table(
         [
             f"Kaplan-Meier share completed at each {CURVE_STEP_WEEKS} weeks since the rapid review "
             f"(percentage of the {len(follow)} LCSPRs initiated), open reviews censored at "
-            f"{as_at_words}; interval: pointwise log-log. n_completed and n_censored count "
-            "the reviews received or censored before that week (cumulative), n_at_risk those "
-            "followed at least that long; the three add up to every review initiated."
+            f"{as_at_words}; interval: pointwise log-log. n_at_risk (reviews followed at least "
+            "that long) is given every 26 weeks only; censored says whether a review was censored "
+            "since the row before."
         ],
     )
 
@@ -427,8 +443,8 @@ def curves_by_year_table(
     note = (
         "Kaplan-Meier share completed, each year's rapid reviews (commissioned) on their own, "
         f"every {YEAR_CURVE_STEP_WEEKS} weeks; open reviews censored at {as_at_words}. A later "
-        "year is followed for less time. n_completed and n_censored count the reviews received "
-        "or censored before that week, n_at_risk those followed at least that long."
+        "year is followed for less time. n_at_risk (reviews followed at least that long) is "
+        "given every 26 weeks only."
     )
     if not available:
         return Table(
