@@ -406,8 +406,16 @@ def review_pipeline(grid: DisclosureGrid, table: Table, context: GridContext) ->
     initiated, completed = n("initiated"), n("completed")
     years = [c["n"] for stage, c in cells.items() if stage.startswith("received ")]
     statuses = [n(s) for s in ("published", "not to be published", "awaiting")]
+    still_open = None
     if completed is not None and initiated is not None:
-        grid.sum_of(initiated, [completed], rest_label="initiated: still open")
+        # The reviews still open (initiated less completed) are a count of their own.
+        still_open = grid.implicit(
+            table.name,
+            "initiated: still open",
+            "n",
+            grid.values[initiated] - grid.values[completed],
+        )
+        grid.sum_of(initiated, [completed, still_open])
         position = frame.index[frame["stage"] == "completed"][0]
         if pd.notna(frame.at[position, "pct"]):
             grid.percent(table.name, int(position), "pct", completed, initiated)
@@ -415,8 +423,11 @@ def review_pipeline(grid: DisclosureGrid, table: Table, context: GridContext) ->
         grid.sum_of(completed, years, rest_label="completed: year received not known")
     if completed is not None and all(s is not None for s in statuses):
         grid.sum_of(completed, statuses)
-        if initiated is not None and n("in progress") is not None:
-            grid.sum_of(initiated, [n("in progress"), statuses[0], statuses[1]])
+        # In progress = initiated - published - not to be published, written as the
+        # equivalent still open + awaiting, so that hiding one publication count
+        # with its complement does not hide the whole table.
+        if still_open is not None and n("in progress") is not None:
+            grid.sum_of(n("in progress"), [still_open, statuses[2]])
     return cells
 
 

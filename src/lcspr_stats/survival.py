@@ -134,7 +134,13 @@ def summarise(days, completed, confidence_level: float = 0.95) -> dict:
     return out
 
 
-def curve(days, completed, confidence_level: float = 0.95, step: int = CURVE_STEP_WEEKS):
+def curve(
+    days,
+    completed,
+    confidence_level: float = 0.95,
+    step: int = CURVE_STEP_WEEKS,
+    at_risk_every: int | None = AT_RISK_EVERY_WEEKS,
+):
     """The share completed every ``step`` weeks, with its interval and the numbers at risk.
 
     Only every :data:`AT_RISK_EVERY_WEEKS` weeks is the number at risk given:
@@ -177,7 +183,9 @@ def curve(days, completed, confidence_level: float = 0.95, step: int = CURVE_STE
             "weeks": grid.astype(int),
             "n_at_risk": pd.array(
                 [
-                    int((days >= x).sum()) if w % AT_RISK_EVERY_WEEKS == 0 else None
+                    int((days >= x).sum())
+                    if w == 0 or (at_risk_every and w % at_risk_every == 0)
+                    else None
                     for w, x in zip(grid, t, strict=True)
                 ],
                 dtype="Int64",
@@ -443,8 +451,8 @@ def curves_by_year_table(
     note = (
         "Kaplan-Meier share completed, each year's rapid reviews (commissioned) on their own, "
         f"every {YEAR_CURVE_STEP_WEEKS} weeks; open reviews censored at {as_at_words}. A later "
-        "year is followed for less time. n_at_risk (reviews followed at least that long) is "
-        "given every 26 weeks only."
+        "year is followed for less time. n_at_risk is given at 0 weeks only (the year's "
+        "rapid reviews commissioned)."
     )
     if not available:
         return Table(
@@ -457,7 +465,11 @@ def curves_by_year_table(
     years = follow["rr_date"].dt.year
     for year in sorted(years.dropna().unique()):
         rows = follow.loc[years == year]
-        frame = curve(rows["days"], rows["completed"], confidence_level, YEAR_CURVE_STEP_WEEKS)
+        # Only the reviews of the year at 0 weeks: later numbers at risk of one
+        # year are small, and with the year's total would give small counts away.
+        frame = curve(
+            rows["days"], rows["completed"], confidence_level, YEAR_CURVE_STEP_WEEKS, None
+        )
         frame.insert(0, "rr_year", int(year))
         parts.append(frame)
     frame = pd.concat(parts, ignore_index=True) if parts else empty
