@@ -102,7 +102,7 @@ def test_every_coded_column_has_a_dropdown_of_exactly_the_codebook_values(templa
         assert rule.showErrorMessage and rule.errorStyle == "stop"
         assert list_values(book, rule.formula1) == list(expected(codebook)), (sheet_name, column)
         checked += 1
-    assert checked == len(EXPECTED_LISTS) == 12
+    assert checked == len(EXPECTED_LISTS) == 13
 
 
 def test_yes_no_columns_offer_yes_and_no(templates):
