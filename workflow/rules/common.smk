@@ -5,6 +5,7 @@ from pathlib import Path
 from lcspr_stats.codedeps import script_code
 from lcspr_stats.errors import InputError
 from lcspr_stats.figures import FIGURES
+from lcspr_stats.registry import TIME_TO_LCSPR_BY_YEAR
 from lcspr_stats.registry import table_names
 from lcspr_stats.sources import SOURCES
 
@@ -99,9 +100,9 @@ def run_outputs():
         f"{RESULTS}/trends/periods.csv",
         f"{RESULTS}/trends/trends.png",
         f"{RESULTS}/trends/trends.svg",
-        f"{RESULTS}/trends/time_to_lcspr_by_rr_year.csv",
-        f"{RESULTS}/trends/time_to_lcspr_by_rr_year.png",
-        f"{RESULTS}/trends/time_to_lcspr_by_rr_year.svg",
+        f"{RESULTS}/trends/{TIME_TO_LCSPR_BY_YEAR}.csv",
+        f"{RESULTS}/trends/{TIME_TO_LCSPR_BY_YEAR}.png",
+        f"{RESULTS}/trends/{TIME_TO_LCSPR_BY_YEAR}.svg",
     ]
 
 

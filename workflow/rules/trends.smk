@@ -8,7 +8,7 @@ rule trends:
         key_figures=expand(f"{RESULTS}/{{year}}/key_figures.json", year=COHORTS),
         reference=reference_files,
         # The latest cohort's Kaplan-Meier curves by year of rapid review.
-        curves=f"{RESULTS}/{max(COHORTS)}/tables/time_to_lcspr_by_rr_year.csv",
+        curves=f"{RESULTS}/{max(COHORTS)}/tables/{TIME_TO_LCSPR_BY_YEAR}.csv",
     output:
         table=report(
             f"{RESULTS}/trends/trends.csv",
@@ -22,9 +22,9 @@ rule trends:
             category="Trends",
         ),
         svg=f"{RESULTS}/trends/trends.svg",
-        curves=f"{RESULTS}/trends/time_to_lcspr_by_rr_year.csv",
-        curves_png=f"{RESULTS}/trends/time_to_lcspr_by_rr_year.png",
-        curves_svg=f"{RESULTS}/trends/time_to_lcspr_by_rr_year.svg",
+        curves=f"{RESULTS}/trends/{TIME_TO_LCSPR_BY_YEAR}.csv",
+        curves_png=f"{RESULTS}/trends/{TIME_TO_LCSPR_BY_YEAR}.png",
+        curves_svg=f"{RESULTS}/trends/{TIME_TO_LCSPR_BY_YEAR}.svg",
     log:
         f"{LOGS}/trends.log",
     conda:
