@@ -116,3 +116,28 @@ def test_without_publication_the_completed_are_still_counted():
     shown = dict(zip(table.frame["stage"], table.frame["display"], strict=True))
     assert shown["completed"] == "1 (33%)"
     assert shown["published"] == shown["in progress"] == pipeline.NOT_AVAILABLE
+
+
+def test_the_time_to_lcspr_chart_says_its_numbers_and_draws_the_same_bytes(bundled_run):
+    from lcspr_stats.figures import draw_charts
+    from lcspr_stats.publish import read_key_figures, read_labels, read_release_tables
+    from lcspr_stats.settings import Settings
+
+    folder = bundled_run / "tables"
+    tables = read_release_tables(folder, folder / "contents.csv", folder / "notes.csv")
+    figures = read_key_figures(bundled_run / "key_figures.json")
+    settings = Settings.from_config(load_default_config())
+
+    def draw():
+        charts = draw_charts(tables, read_labels(settings, 2021), figures, "Source", 60)
+        return [c for c in charts if c[0].name == "time_to_lcspr"][0]
+
+    chart, png, svg = draw()
+    alt = chart.alt_text
+    assert "of the 372 LCSPRs initiated" in alt
+    assert "Median: 106.1 weeks (95% interval 94.3 to 119.0), against 58 weeks" in alt
+    assert "Completed within 26 weeks: 2.1% (95% interval 1.0 to 4.4)" in alt
+    assert "300 at 26 weeks, 178 at 52 weeks and 40 at 104 weeks" in alt
+    assert "26-week requirement" in alt
+    again = draw()
+    assert (png, svg) == (again[1], again[2])

@@ -668,8 +668,12 @@ def time_to_lcspr(tables, labels: Labels, year: int, source: str, settings: dict
         "completed, by weeks since the rapid review, with a shaded 95% interval and marks "
         f"where open reviews were censored. Completed within 26 weeks: {share_at(26)}; "
         f"within 52 weeks: {share_at(52)}. Median: {median_text}, against "
-        f"{_shown(completed_median)} weeks for the completed reviews only, which leave out "
-        "the reviews still open. "
+        + (
+            f"{completed_median:g} weeks"
+            if completed_median is not None
+            else f"a suppressed median ({SUPPRESSED})"
+        )
+        + " for the completed reviews only, which leave out the reviews still open. "
         f"A vertical line marks the {weeks:g}-week requirement. Still at risk: {risk_text}."
         + _alt_note(suppressed)
     )
