@@ -129,3 +129,16 @@ def test_the_curve_matches_the_summary_and_shows_no_small_counts():
     assert curve["n_at_risk"].drop([0, 26]).isna().all()
     # Censored at 20, 40 and 50 weeks: marked in the fortnight ending then.
     assert list(curve.index[curve["censored"] == "yes"]) == [20, 40, 50]
+
+
+def test_without_received_dates_the_tables_say_not_available():
+    import pandas as pd
+
+    follow = pd.DataFrame({"rr_date": pd.to_datetime([]), "days": [], "completed": []})
+    summary = survival.km_table("k", follow, "31 December 2021", False, 0.95, 1)
+    assert list(summary.frame["display"]) == ["not available"]
+    assert summary.notes[0].startswith("Not available")
+    assert survival.curve_table("c", follow, "x", False, 0.95).frame.empty
+    assert survival.curves_by_year_table("y", follow, "x", False, 0.95).frame.empty
+    figures = survival.survival_key_figures(summary.frame, 58.0)
+    assert figures == {"lcspr_time_to_completion": {"available": False}}
