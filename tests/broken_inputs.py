@@ -49,6 +49,8 @@ BASELINE = (
 )
 KEPT = "row kept; value set to missing"
 LEFT_OUT = "LCSPR left out of the 2021 cohort: no valid date_submitted"
+RECEIVED_DIFFERS = "LCSPR received date differs from the coding schedule's date_submitted"
+SCHEDULE_WINS = "row kept; the coding schedule's date_submitted is used"
 
 
 def default_config() -> dict:
@@ -1005,6 +1007,91 @@ PER_VALUE = [
         "id_typed_into_a_code_cell",
         set_cell("reviews", 4, "published", "L2"),
         (SCHEDULE, "reviews", 4, "published", "L2", "unknown code", KEPT),
+    ),
+    # The review pipeline's optional columns (issue 10). The tiny cohort's L1
+    # (submitted 2021-06-30) has rapid review R1 (row 2, 2021-01-13) and L2
+    # (2021-09-01) has R2 (row 3); R9 (row 4) was not commissioned. Received
+    # dates matching the schedule are set where a case is about something else.
+    per_value(
+        "lcspr_received_before_rapid_review",
+        cells(
+            set_cell("rapid_review_register", 2, "lcspr_received_date", pd.Timestamp("2020-12-01")),
+            set_cell("rapid_review_register", 3, "lcspr_received_date", pd.Timestamp("2021-09-01")),
+        ),
+        (
+            RRS,
+            "rapid_reviews",
+            2,
+            "lcspr_received_date",
+            "2020-12-01",
+            "LCSPR received before the rapid review",
+            KEPT,
+        ),
+        # Set missing, the register no longer agrees with the schedule (which wins).
+        (RRS, "rapid_reviews", 2, "lcspr_received_date", "", RECEIVED_DIFFERS, SCHEDULE_WINS),
+    ),
+    per_value(
+        "lcspr_received_on_a_rapid_review_not_commissioned",
+        cells(
+            set_cell("rapid_review_register", 2, "lcspr_received_date", pd.Timestamp("2021-06-30")),
+            set_cell("rapid_review_register", 3, "lcspr_received_date", pd.Timestamp("2021-09-01")),
+            set_cell("rapid_review_register", 4, "lcspr_received_date", pd.Timestamp("2020-01-01")),
+        ),
+        (
+            RRS,
+            "rapid_reviews",
+            4,
+            "lcspr_received_date",
+            "2020-01-01",
+            "LCSPR received on a rapid review not commissioned",
+            KEPT,
+        ),
+    ),
+    per_value(
+        "lcspr_received_after_the_as_at_date",
+        cells(
+            set_cell("rapid_review_register", 2, "lcspr_received_date", pd.Timestamp("2021-06-30")),
+            set_cell("rapid_review_register", 3, "lcspr_received_date", pd.Timestamp("2022-02-01")),
+        ),
+        (
+            RRS,
+            "rapid_reviews",
+            3,
+            "lcspr_received_date",
+            "2022-02-01",
+            "LCSPR received after the as-at date",
+            "row kept; the review counts as open at the as-at date",
+        ),
+        (
+            RRS,
+            "rapid_reviews",
+            3,
+            "lcspr_received_date",
+            "2022-02-01",
+            RECEIVED_DIFFERS,
+            SCHEDULE_WINS,
+        ),
+    ),
+    per_value(
+        "lcspr_received_date_differs_from_the_schedule",
+        cells(
+            set_cell("rapid_review_register", 2, "lcspr_received_date", pd.Timestamp("2021-07-01")),
+            set_cell("rapid_review_register", 3, "lcspr_received_date", pd.Timestamp("2021-09-01")),
+        ),
+        (
+            RRS,
+            "rapid_reviews",
+            2,
+            "lcspr_received_date",
+            "2021-07-01",
+            RECEIVED_DIFFERS,
+            SCHEDULE_WINS,
+        ),
+    ),
+    per_value(
+        "unknown_lcspr_publication",
+        set_cell("rapid_review_register", 2, "lcspr_publication", "maybe"),
+        (RRS, "rapid_reviews", 2, "lcspr_publication", "maybe", "unknown code", KEPT),
     ),
 ]
 

@@ -136,3 +136,12 @@ SUBSAMPLE_HARM = {
 
 # Race, ethnicity and culture sub-sample.
 RACE_SUBSAMPLE = {"n": 30, "Black and other minoritised": 27, "White British": 1, "White Other": 2}
+
+# Chapter 1 (and 6): the review pipeline at the end of 2021 (the as-at date).
+PIPELINE_INITIATED = 372
+PIPELINE_COMPLETED, PCT_PIPELINE_COMPLETED = 117, 31
+PIPELINE_RECEIVED_BY_YEAR = {"2020": 33, "2021": 84}
+PIPELINE_PUBLISHED = 75
+PIPELINE_NOT_TO_BE_PUBLISHED = 3
+PIPELINE_AWAITING = 39
+PIPELINE_IN_PROGRESS = 294

@@ -19,6 +19,12 @@ EXPECTED_LISTS = {
     ("sins", "child_sex"): lambda book: book["sex"],
     ("sins", "child_ethnicity"): lambda book: list(book["ethnicity"]),
     ("rapid_reviews", "lcspr_decision"): lambda book: book["lcspr_decisions"],
+    # Not a codebook list: the three statuses issue 10 defines.
+    ("rapid_reviews", "lcspr_publication"): lambda book: [
+        "published",
+        "not to be published",
+        "awaiting",
+    ],
     ("reviews", "review_type"): lambda book: book["review_types"],
     ("reviews", "incident_type"): lambda book: book["review_incident_types"],
     ("reviews", "harm_category"): lambda book: list(
@@ -39,6 +45,7 @@ DATE_COLUMNS = {
     ("sins", "incident_date"),
     ("sins", "notification_date"),
     ("rapid_reviews", "rr_date"),
+    ("rapid_reviews", "lcspr_received_date"),
     ("reviews", "date_submitted"),
 }
 
@@ -95,7 +102,7 @@ def test_every_coded_column_has_a_dropdown_of_exactly_the_codebook_values(templa
         assert rule.showErrorMessage and rule.errorStyle == "stop"
         assert list_values(book, rule.formula1) == list(expected(codebook)), (sheet_name, column)
         checked += 1
-    assert checked == len(EXPECTED_LISTS) == 12
+    assert checked == len(EXPECTED_LISTS) == 13
 
 
 def test_yes_no_columns_offer_yes_and_no(templates):

@@ -116,7 +116,11 @@ def test_every_line_is_either_a_heading_a_bullet_or_the_notice():
     for line in text.splitlines():
         assert line == "" or line.startswith(("# ", "## ", "- ", "> ")), line
     sections = summary_sections(summary_context(another_year(), CONFIG))
-    assert [heading for heading, _ in sections] == ["Summary points", "Uncertainty"]
+    assert [heading for heading, _ in sections] == [
+        "Summary points",
+        "The review pipeline and time to completion",
+        "Uncertainty",
+    ]
     assert all(points for _, points in sections)
 
 

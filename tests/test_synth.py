@@ -237,6 +237,8 @@ def test_another_year_reads_cleanly_through_the_pipeline_checks(cohort_2022, tmp
     synth.write_cohort(cohort_2022, tmp_path)
     config = check_config(load_default_config())
     config["exclusions"] = []
+    # The as-at date defaults to 31 December of the latest cohort: this cohort's.
+    config["cohorts"] = [2022]
     for source, name in (
         ("sin_register", "sin_register.xlsx"),
         ("rapid_review_register", "rapid_review_register.xlsx"),

@@ -11,6 +11,7 @@ from .errors import InputError
 from .io import read_source
 from .join import CohortFrames, SourceInfo, left_out_of_cohort, link_cohort
 from .settings import Settings
+from .sources import PIPELINE_COLUMNS
 from .validate import clean_source, quality_frame
 
 
@@ -78,6 +79,10 @@ def read_and_clean(
     # The frame keeps where it came from, as the ingest job's pickle does, so a
     # cohort linked here is the one the derive job would link from the pickles.
     frame.attrs = {"file": table.file, "sheet": table.sheet}
+    if source == "rapid_review_register":
+        # Whether the optional columns of the review pipeline were there at all
+        # (absent ones are blank columns in the frame).
+        frame.attrs["pipeline_columns"] = [c for c in PIPELINE_COLUMNS if c in table.frame.columns]
     return frame, quality, SourceInfo(table.file, table.sheet)
 
 

@@ -387,3 +387,87 @@ def comparison_tests(age: str, harm: str, counts_name: str) -> Callable:
         return found
 
     return shape
+
+
+def review_pipeline(grid: DisclosureGrid, table: Table, context: GridContext) -> Cells:
+    """The review pipeline: completed = the years received = published + not + awaiting;
+    initiated = completed + still open = in progress + published + not to be published."""
+    frame = table.frame
+    cells: Cells = {}
+    for position, stage in enumerate(frame["stage"].astype(str)):
+        if pd.notna(frame.at[position, "n"]):
+            cells[stage] = {
+                "n": grid.count(table.name, position, stage, "n", frame.at[position, "n"])
+            }
+
+    def n(stage: str) -> Cell | None:
+        return cells.get(stage, {}).get("n")
+
+    initiated, completed = n("initiated"), n("completed")
+    years = [c["n"] for stage, c in cells.items() if stage.startswith("received ")]
+    statuses = [n(s) for s in ("published", "not to be published", "awaiting")]
+    still_open = None
+    if completed is not None and initiated is not None:
+        # The reviews still open (initiated less completed) are a count of their own.
+        still_open = grid.implicit(
+            table.name,
+            "initiated: still open",
+            "n",
+            grid.values[initiated] - grid.values[completed],
+        )
+        grid.sum_of(initiated, [completed, still_open])
+        position = frame.index[frame["stage"] == "completed"][0]
+        if pd.notna(frame.at[position, "pct"]):
+            grid.percent(table.name, int(position), "pct", completed, initiated)
+    if completed is not None and years:
+        grid.sum_of(completed, years, rest_label="completed: year received not known")
+    if completed is not None and all(s is not None for s in statuses):
+        grid.sum_of(completed, statuses)
+        # In progress = initiated - published - not to be published, written as the
+        # equivalent still open + awaiting, so that hiding one publication count
+        # with its complement does not hide the whole table.
+        if still_open is not None and n("in progress") is not None:
+            grid.sum_of(n("in progress"), [still_open, statuses[2]])
+    return cells
+
+
+def kaplan_meier_summary(grid: DisclosureGrid, table: Table, context: GridContext) -> Cells:
+    """Reviews = events + censored; the median and shares describe all three; the numbers
+    at risk are counts of their own."""
+    frame = table.frame
+    cells: Cells = {}
+    members = []
+    for position, statistic in enumerate(frame["statistic"].astype(str)):
+        if pd.notna(frame.at[position, "n"]):
+            cell = grid.count(table.name, position, statistic, "n", frame.at[position, "n"])
+            cells[statistic] = {"n": cell}
+            if not statistic.startswith("at risk"):
+                members.append(cell)
+    if len(members) == 3:
+        grid.sum_of(members[0], members[1:])
+    for position in range(len(frame)):
+        if pd.isna(frame.at[position, "n"]) and pd.notna(frame.at[position, "value"]):
+            grid.statistics[(table.name, position, "value")] = tuple(members)
+    return cells
+
+
+def kaplan_meier_curve(grid: DisclosureGrid, table: Table, context: GridContext) -> Cells:
+    """The numbers at risk of one curve (or one per ``rr_year``): each the one before less
+    the reviews that completed or were censored in between (a count of its own)."""
+    frame = table.frame
+    cells: Cells = {}
+    group = frame["rr_year"].astype(str) + ": " if "rr_year" in frame.columns else ""
+    labels = group + frame["weeks"].astype(str) + " weeks"
+    previous: Cell | None = None
+    for position in range(len(frame)):
+        if frame.at[position, "weeks"] == 0:
+            previous = None
+        if pd.isna(frame.at[position, "n_at_risk"]):
+            continue
+        row = str(labels.iloc[position])
+        cell = grid.count(table.name, position, row, "n_at_risk", frame.at[position, "n_at_risk"])
+        cells[row] = {"n_at_risk": cell}
+        if previous is not None:
+            grid.sum_of(previous, [cell], rest_label=f"{row}: left the risk set since")
+        previous = cell
+    return cells

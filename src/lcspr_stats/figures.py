@@ -45,6 +45,7 @@ FIGURES = [
     "lcsprs_by_incident_year",
     "weeks_incident_to_rapid_review",
     "weeks_rapid_review_to_lcspr",
+    reg.TIME_TO_LCSPR,
     reg.DEATH_CATEGORIES,
     reg.SERIOUS_HARM_CATEGORIES,
 ]
@@ -537,6 +538,148 @@ def weeks_rapid_review_to_lcspr(
     )
 
 
+# Weeks at which the time-to-LCSPR chart prints the numbers still at risk.
+AT_RISK_TICKS = (0, 26, 52, 78, 104, 130, 156)
+
+
+def time_to_lcspr(tables, labels: Labels, year: int, source: str, settings: dict) -> Chart:
+    """Kaplan-Meier share of LCSPRs completed by weeks since the rapid review.
+
+    A step curve with its interval band, the 26-week requirement, marks where
+    reviews were censored, the numbers at risk under the axis, and the median
+    of the completed reviews only (Table 3) beside the Kaplan-Meier median.
+    """
+    curve = _table(tables, reg.TIME_TO_LCSPR_CURVE)
+    summary = _table(tables, reg.TIME_TO_LCSPR).set_index("statistic")
+    t3 = _table(tables, reg.TABLE3)
+    completed_only = t3.loc[
+        (t3["measure"] == "rapid_review_to_lcspr") & (t3["statistic"] == "Median"), "value"
+    ]
+    completed_median = number_or_none(completed_only.iloc[0]) if len(completed_only) else None
+    weeks = settings["lcspr_expected_weeks"]
+    title = "Share of LCSPRs completed, by weeks since the rapid review"
+    if "median weeks" not in summary.index:
+        figure, axes = _figure(title, source, "Not available: the register has no received dates.")
+        axes.set_axis_off()
+        alt = (
+            "Not available: the rapid review register has no lcspr_received_date column, so the "
+            "time from rapid review to LCSPR cannot be estimated."
+        )
+        return Chart(reg.TIME_TO_LCSPR, title, alt, reg.TIME_TO_LCSPR_CURVE, figure)
+    x = [float(w) for w in curve["weeks"]]
+    share = _numbers(curve["pct_completed"])
+    low = _numbers(curve["pct_completed_ci_lower"])
+    high = _numbers(curve["pct_completed_ci_upper"])
+    at_risk = _numbers(curve["n_at_risk"])
+    censored = [str(v) == "yes" for v in curve["censored"]]
+    suppressed = any(is_suppressed(v) for v in [*curve["pct_completed"], *curve["n_at_risk"]])
+    n = _shown(summary.at["rapid reviews", "n"], "{:.0f}")
+    median = number_or_none(summary.at["median weeks", "value"])
+    median_text = summary.at["median weeks", "display"]
+    subtitle = (
+        f"Kaplan-Meier estimate over {n} LCSPRs initiated, open reviews censored at the "
+        f"as-at date. Median {median_text}; completed reviews only: "
+        + (f"{completed_median:g} weeks." if completed_median is not None else "suppressed.")
+    )
+    figure, axes = _figure(title, source, _with_note(subtitle, suppressed))
+    colour = _colours(1)[0]
+    axes.fill_between(
+        x,
+        _nan(low),
+        _nan(high),
+        step="post",
+        color=colour,
+        alpha=0.25,
+        linewidth=0,
+        label="95% interval",
+    )
+    axes.step(x, _nan(share), where="post", color=colour, linewidth=2.5, label="Share completed")
+    # A mark where reviews were censored since the row before (open at the as-at date).
+    marks = [(x[i], share[i]) for i in range(len(x)) if censored[i] and share[i] is not None]
+    if marks:
+        axes.plot(
+            [m[0] for m in marks],
+            [m[1] for m in marks],
+            linestyle="none",
+            marker="|",
+            markersize=8,
+            color=TEXT,
+            label="Reviews censored",
+        )
+    axes.axvline(weeks, color="#F46A25", linewidth=3, label=f"Requirement: {weeks:g} weeks")
+    if completed_median is not None:
+        axes.axvline(
+            completed_median,
+            color=TEXT,
+            linestyle="--",
+            linewidth=1.5,
+            label=f"Median of completed reviews only: {completed_median:g} weeks",
+        )
+    if median is not None:
+        axes.axvline(
+            median,
+            color=TEXT,
+            linestyle=":",
+            linewidth=1.5,
+            label=f"Kaplan-Meier median: {median:.1f} weeks",
+        )
+    axes.set_ylim(0, 100)
+    axes.set_xlim(0, max(x) if x else 1)
+    axes.yaxis.set_major_formatter(_percent_formatter())
+    axes.set_ylabel("LCSPRs completed")
+    axes.set_xlabel("Weeks since the rapid review (numbers at risk below)")
+    axes.legend(loc="upper left", fontsize=9, frameon=False)
+    ticks = [w for w in AT_RISK_TICKS if w <= (max(x) if x else 0)]
+    axes.set_xticks(ticks)
+    risk_at = dict(zip(x, at_risk, strict=True))
+    for w in ticks:
+        value = risk_at.get(float(w))
+        axes.annotate(
+            SUPPRESSED if value is None else f"{value:.0f}",
+            xy=(w, 0),
+            xycoords=("data", "axes fraction"),
+            xytext=(0, -38),
+            textcoords="offset points",
+            ha="center",
+            va="top",
+            fontsize=10,
+            color=GREY,
+        )
+    _finish(figure, bottom=0.24)
+
+    def share_at(w: int) -> str:
+        row = f"% completed within {w} weeks"
+        return summary.at[row, "display"] if row in summary.index else "not known"
+
+    risk_text = (
+        _join(
+            [
+                f"{SUPPRESSED if risk_at.get(float(w)) is None else f'{risk_at[float(w)]:.0f}'}"
+                f" at {w} weeks"
+                for w in (26, 52, 104)
+                if float(w) in risk_at
+            ]
+        )
+        if any(float(w) in risk_at for w in (26, 52, 104))
+        else "not known"
+    )
+    alt = (
+        f"Step chart of the Kaplan-Meier share of the {n} LCSPRs initiated that had been "
+        "completed, by weeks since the rapid review, with a shaded 95% interval and marks "
+        f"where open reviews were censored. Completed within 26 weeks: {share_at(26)}; "
+        f"within 52 weeks: {share_at(52)}. Median: {median_text}, against "
+        + (
+            f"{completed_median:g} weeks"
+            if completed_median is not None
+            else f"a suppressed median ({SUPPRESSED})"
+        )
+        + " for the completed reviews only, which leave out the reviews still open. "
+        f"A vertical line marks the {weeks:g}-week requirement. Still at risk: {risk_text}."
+        + _alt_note(suppressed)
+    )
+    return Chart(reg.TIME_TO_LCSPR, title, alt, reg.TIME_TO_LCSPR_CURVE, figure)
+
+
 def _category_chart(
     tables, labels: Labels, name: str, table: str, title: str, what: str, source: str
 ) -> Chart:
@@ -677,6 +820,7 @@ BUILDERS: dict[str, Callable[..., Chart]] = {
     "lcsprs_by_incident_year": lcsprs_by_incident_year,
     "weeks_incident_to_rapid_review": weeks_incident_to_rapid_review,
     "weeks_rapid_review_to_lcspr": weeks_rapid_review_to_lcspr,
+    reg.TIME_TO_LCSPR: time_to_lcspr,
     reg.DEATH_CATEGORIES: death_categories,
     reg.SERIOUS_HARM_CATEGORIES: serious_harm_categories,
 }

@@ -662,6 +662,58 @@ def flag_dates_out_of_order(
     return lcsprs, _quality(problems)
 
 
+RECEIVED_DIFFERS = "LCSPR received date differs from the coding schedule's date_submitted"
+
+
+def flag_received_mismatch(
+    lcsprs: pd.DataFrame,
+    rapid_reviews: pd.DataFrame,
+    rr_rows: pd.Series,
+    info: dict[str, SourceInfo],
+) -> pd.DataFrame:
+    """A row per cohort LCSPR whose rapid review's ``lcspr_received_date`` is not its submission.
+
+    The coding schedule wins: the review pipeline takes ``date_submitted``
+    (:mod:`lcspr_stats.pipeline`). Nothing is checked when the register has
+    no ``lcspr_received_date`` column (a blank one, when it has, differs).
+
+    Parameters
+    ----------
+    lcsprs : pandas.DataFrame
+        From :func:`link_index_child`.
+    rapid_reviews : pandas.DataFrame
+        The clean rapid review register (its ``attrs`` say which optional columns it had).
+    rr_rows : pandas.Series
+        From :func:`link_index_child`.
+    info : dict
+        :class:`SourceInfo` per source name.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Data-quality rows (empty if none).
+    """
+    if "lcspr_received_date" not in rapid_reviews.attrs.get("pipeline_columns", []):
+        return quality_frame()
+    received = lcsprs["rr_id"].map(
+        rapid_reviews.dropna(subset=["rr_id"]).set_index("rr_id")["lcspr_received_date"]
+    )
+    linked = lcsprs["rr_id"].notna() & lcsprs["date_submitted"].notna()
+    differs = linked & (received.isna() | (received != lcsprs["date_submitted"])).fillna(True)
+    if not differs.any():
+        return quality_frame()
+    bad = pd.DataFrame(
+        {"source_row": rr_rows[differs], "lcspr_received_date": received[differs].dt.date}
+    )
+    return _problems(
+        info["rapid_review_register"],
+        bad,
+        "lcspr_received_date",
+        RECEIVED_DIFFERS,
+        "row kept; the coding schedule's date_submitted is used",
+    )
+
+
 def lcspr_sex(lcsprs: pd.DataFrame, kids: pd.DataFrame) -> pd.DataFrame:
     """LCSPR-level sex: the index child's; without one, the children's, or mixed.
 
@@ -850,6 +902,7 @@ def link_cohort(
     rr_by_sin, rr_links = link_rapid_reviews(rapid_reviews, sins, info)
     lcsprs, rr_rows = link_index_child(cohort, index_rows, sin_attrs, rr_by_sin)
     lcsprs, out_of_order = flag_dates_out_of_order(lcsprs, rr_rows, info)
+    received_differs = flag_received_mismatch(lcsprs, rapid_reviews, rr_rows, info)
     lcsprs = lcspr_sex(lcsprs, kids)
     reconciliation = pd.concat(
         [
@@ -861,7 +914,9 @@ def link_cohort(
         ],
         ignore_index=True,
     )
-    quality = _quality([orphans, dangling, several, miscounted, rr_links, out_of_order])
+    quality = _quality(
+        [orphans, dangling, several, miscounted, rr_links, out_of_order, received_differs]
+    )
     return CohortFrames(
         lcsprs=lcsprs.reset_index(drop=True),
         children=kids.reset_index(drop=True),

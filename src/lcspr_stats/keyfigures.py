@@ -16,7 +16,9 @@ from . import uncertainty
 from .derive import percent
 from .disclosure import Cell, DisclosureGrid, _count_like, _get, _walk
 from .disclosure_shapes import TEST_TOTAL_STATISTICS
+from .pipeline import pipeline_key_figures, pipeline_stage_of
 from .settings import Settings
+from .survival import survival_key_figures, survival_row_of
 from .table import Table
 
 # The order of the keys in key_figures.json. A key not listed (a table
@@ -42,6 +44,8 @@ KEY_ORDER = [
     "pct_rr_within_15_working_days",
     "n_lcspr_within_26_weeks",
     "pct_lcspr_within_26_weeks",
+    "lcspr_pipeline",
+    "lcspr_time_to_completion",
     "age_band_counts",
     "n_age_known",
     "ethnic_group_counts",
@@ -212,6 +216,10 @@ def key_figures(
         yielded["race_subsample_background_counts"] = {b: v for b, v in race_counts.items() if v}
     figures.update(yielded)
     figures.update(uncertainty_figures(by_name, lcsprs, settings, year))
+    figures.update(pipeline_key_figures(by_name.get(reg.REVIEW_PIPELINE), settings.as_at()))
+    figures.update(
+        survival_key_figures(by_name.get(reg.TIME_TO_LCSPR), figures["rr_to_lcspr_weeks"]["median"])
+    )
     return _ordered(figures)
 
 
@@ -407,6 +415,20 @@ def figure_cells(
             mapping[("goodness_of_fit", comparison, statistic)] = ("statistic", members, None)
         for statistic in TEST_TOTAL_STATISTICS:
             mapping[("goodness_of_fit", comparison, statistic)] = ("statistic", (n_cell,), None)
+    for key, stage in pipeline_stage_of(figures.get("lcspr_pipeline")).items():
+        count(("lcspr_pipeline", *key), cell(reg.REVIEW_PIPELINE, stage))
+    pct(
+        ("lcspr_pipeline", "pct_completed"),
+        cell(reg.REVIEW_PIPELINE, "completed"),
+        cell(reg.REVIEW_PIPELINE, "initiated"),
+    )
+    km = cells.get(reg.TIME_TO_LCSPR, {})
+    km_members = tuple(c["n"] for r, c in km.items() if not r.startswith("at risk"))
+    for key, row in survival_row_of(figures.get("lcspr_time_to_completion")).items():
+        if row is None:
+            mapping[("lcspr_time_to_completion", *key)] = ("statistic", km_members, None)
+        else:
+            count(("lcspr_time_to_completion", *key), cell(reg.TIME_TO_LCSPR, row))
     count(("n_subsample",), cell(reg.SUBSAMPLE, "all: LCSPRs"))
     count(("n_race_subsample",), cell(reg.RACE_SUBSAMPLE, "Total"))
 

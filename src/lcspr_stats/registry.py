@@ -51,6 +51,10 @@ DATA_SOURCES = "data_sources"
 DURATION_DISTRIBUTION = "duration_distribution"
 GOODNESS_OF_FIT = "goodness_of_fit"
 GOODNESS_OF_FIT_COUNTS = "goodness_of_fit_counts"
+REVIEW_PIPELINE = "review_pipeline"
+TIME_TO_LCSPR = "time_to_lcspr"
+TIME_TO_LCSPR_CURVE = "time_to_lcspr_curve"
+TIME_TO_LCSPR_BY_YEAR = "time_to_lcspr_by_rr_year"
 
 # Populations a table can count (``population`` of a declaration).
 POPULATIONS = {
@@ -67,6 +71,8 @@ POPULATIONS = {
     "race_subsample": "the race, ethnicity and culture sub-sample",
     "reference": "the published SCR figures beside the cohort",
     "comparison": "the cohort's counts compared with an SCR period",
+    "lcsprs_initiated": "LCSPRs initiated (commissioned rapid reviews) by the as-at date",
+    "lcsprs_completed": "LCSPRs initiated and received by the Panel by the as-at date",
 }
 
 
@@ -315,6 +321,57 @@ def _duration_distribution(ctx: BuildContext) -> Table:
     )
 
 
+def _review_pipeline(ctx: BuildContext) -> Table:
+    from .pipeline import pipeline_table
+
+    return pipeline_table(
+        REVIEW_PIPELINE, ctx.rapid_reviews, ctx.lcsprs, ctx.settings.as_at(), ctx.rounding
+    )
+
+
+def _survival_group(ctx: BuildContext) -> list[Table]:
+    from . import survival
+    from .pipeline import as_at_text, available_columns, follow_up
+
+    as_at = ctx.settings.as_at()
+    follow = follow_up(ctx.rapid_reviews, ctx.lcsprs, as_at)
+    available = "lcspr_received_date" in available_columns(ctx.rapid_reviews)
+    level = ctx.settings.uncertainty.confidence_level
+    words = as_at_text(as_at)
+    return [
+        survival.km_table(
+            TIME_TO_LCSPR,
+            follow,
+            words,
+            available,
+            level,
+            ctx.settings.uncertainty.interval_decimals,
+        ),
+        survival.curve_table(TIME_TO_LCSPR_CURVE, follow, words, available, level),
+        survival.curves_by_year_table(TIME_TO_LCSPR_BY_YEAR, follow, words, available, level),
+    ]
+
+
+def _curve_relations(grid, cells: dict, context: shapes.GridContext) -> None:
+    # The summary's numbers at risk are the curve's at the same weeks.
+    summary = cells.get(TIME_TO_LCSPR, {})
+    for row, cell in cells.get(TIME_TO_LCSPR_CURVE, {}).items():
+        weeks = row.removesuffix(" weeks")
+        grid.equal(summary.get(f"at risk at {weeks} weeks", {}).get("n"), cell["n_at_risk"])
+
+
+def _year_curves_relations(grid, cells: dict, context: shapes.GridContext) -> None:
+    # Each year's reviews at 0 weeks add up to every LCSPR initiated.
+    starts = [
+        c["n_at_risk"]
+        for r, c in cells.get(TIME_TO_LCSPR_BY_YEAR, {}).items()
+        if r.endswith(": 0 weeks")
+    ]
+    initiated = cells.get(REVIEW_PIPELINE, {}).get("initiated", {}).get("n")
+    if starts and initiated is not None:
+        grid.sum_of(initiated, starts)
+
+
 def _subcategory_of(context: shapes.GridContext) -> str:
     return context.codebook["harm_subcategory_of"]
 
@@ -383,6 +440,51 @@ FIXED: list[TableSpec] = [
         shape=shapes.part_of_whole("measure", "n_within", "n", "pct"),
         totals=_timeliness_totals,
         redisplay=lambda row, frame: display.pct_of(row["pct"], row["n_within"], row["n"]),
+    ),
+    TableSpec(
+        REVIEW_PIPELINE,
+        "lcsprs_initiated",
+        _review_pipeline,
+        shape=shapes.review_pipeline,
+        totals=lambda cells, context: [
+            ("lcsprs_initiated", cells.get("initiated", {}).get("n")),
+            ("lcsprs_completed", cells.get("completed", {}).get("n")),
+        ],
+        redisplay=lambda row, frame: (
+            row["display"] if display.is_blank(row["n"]) else display.n_pct(row["n"], row["pct"])
+        ),
+    ),
+    TableSpec(
+        TIME_TO_LCSPR,
+        "lcsprs_initiated",
+        _from_group("survival", _survival_group, TIME_TO_LCSPR),
+        shape=shapes.kaplan_meier_summary,
+        totals=lambda cells, context: [
+            ("lcsprs_initiated", cells.get("rapid reviews", {}).get("n")),
+            ("lcsprs_completed", cells.get("LCSPRs received (events)", {}).get("n")),
+        ],
+        redisplay=lambda row, frame: (
+            display.SUPPRESSED if display.is_c(row["n"]) or display.is_c(row["value"]) else None
+        ),
+    ),
+    TableSpec(
+        TIME_TO_LCSPR_CURVE,
+        "lcsprs_initiated",
+        _from_group("survival", _survival_group, TIME_TO_LCSPR_CURVE),
+        shape=shapes.kaplan_meier_curve,
+        totals=_total("lcsprs_initiated", "0 weeks", "n_at_risk"),
+        relations=_curve_relations,
+        row_label=lambda frame: [f"{w} weeks" for w in frame["weeks"]],
+    ),
+    TableSpec(
+        TIME_TO_LCSPR_BY_YEAR,
+        "lcsprs_initiated",
+        _from_group("survival", _survival_group, TIME_TO_LCSPR_BY_YEAR),
+        shape=shapes.kaplan_meier_curve,
+        relations=_year_curves_relations,
+        row_label=lambda frame: [
+            f"{y}: {w} weeks" for y, w in zip(frame["rr_year"], frame["weeks"], strict=True)
+        ],
     ),
     TableSpec(
         DEATH_CATEGORIES,

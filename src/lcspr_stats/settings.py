@@ -8,13 +8,16 @@ nowhere else, so no module spells a default of its own.
 from __future__ import annotations
 
 import copy
+import datetime as dt
 from collections.abc import Iterator, Mapping
 from dataclasses import asdict, dataclass, field
 from functools import cache
 from typing import Any
 
-# One rule fills defaults: the one check_config applies.
 from .config import SOURCES, _fill_defaults, load_schema
+
+# One rule fills defaults: the one check_config applies.
+from .errors import InputError
 
 
 class FrozenMap(Mapping):
@@ -490,6 +493,8 @@ class Settings:
     disclosure : Disclosure
     breakdowns : tuple of FrozenMap
         The tables declared in config (:mod:`lcspr_stats.breakdowns`), as declared.
+    as_at_date : datetime.date or None
+        As configured (None: see :meth:`as_at`).
     config : dict
         The validated config with defaults filled (a private copy; not compared
         or hashed). Only for the manifest, which records it, and for code not
@@ -514,6 +519,7 @@ class Settings:
     uncertainty: Uncertainty
     disclosure: Disclosure
     breakdowns: tuple[FrozenMap, ...]
+    as_at_date: dt.date | None
     config: dict = field(compare=False, hash=False, repr=False)
 
     @classmethod
@@ -615,6 +621,7 @@ class Settings:
                 suppress_zeros=bool(sdc["suppress_zeros"]),
             ),
             breakdowns=tuple(freeze(d) for d in filled["breakdowns"]),
+            as_at_date=_as_date(filled["as_at_date"]),
             config=filled,
         )
 
@@ -633,6 +640,10 @@ class Settings:
         """Years of rapid reviews received shown in Table 2 (none configured: year-1 and year)."""
         return list(self.rapid_review_years) or [int(year) - 1, int(year)]
 
+    def as_at(self) -> dt.date:
+        """The as-at date of the registers: as configured, else 31 December of the latest cohort."""
+        return self.as_at_date or dt.date(max(self.cohorts), 12, 31)
+
     def classification_inputs(self) -> list[str]:
         """The classifications file as a list: ``[path]`` if it exists, else empty."""
         from pathlib import Path
@@ -646,3 +657,13 @@ class Settings:
         The shipped classifications file comes last, where there is one.
         """
         return self.inputs.paths(year) + list(self.reference.files) + self.classification_inputs()
+
+
+def _as_date(value: object) -> dt.date | None:
+    """A configured date (ISO text, or a date YAML already parsed), or None."""
+    if value is None or isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        raise InputError(f"as_at_date: {value!r} is not a date (YYYY-MM-DD)") from None

@@ -57,6 +57,13 @@ SOURCE_TABLE: tuple[Source, ...] = (
     ),
 )
 
+# Optional columns of the rapid review register for the review pipeline: the
+# date the Panel received the final LCSPR, and its publication (one of
+# LCSPR_PUBLICATION; blank = awaiting). Without them the pipeline's outputs
+# say "not available".
+PIPELINE_COLUMNS: tuple[str, ...] = ("lcspr_received_date", "lcspr_publication")
+LCSPR_PUBLICATION: tuple[str, ...] = ("published", "not to be published", "awaiting")
+
 SOURCES: tuple[str, ...] = tuple(source.name for source in SOURCE_TABLE)
 BY_NAME: dict[str, Source] = {source.name: source for source in SOURCE_TABLE}
 

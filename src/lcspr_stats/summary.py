@@ -203,6 +203,7 @@ def summary_context(key_figures: dict, settings: Settings) -> dict:
         "age_test": _test(tests.get("age_band"), alpha, ci.min_expected_count),
         "harm_test": _test(tests.get("death_serious_harm"), alpha, ci.min_expected_count),
     }
+    context.update(pipeline_context(kf))
     # What [c] means, said once wherever the summary shows one.
     context["suppressed"] = SYMBOLS[SUPPRESSED] if shows_suppressed(context) else ""
     return context
@@ -250,3 +251,69 @@ def render_summary(context: dict) -> str:
         lines.append(line.rstrip())
         blank = False
     return "\n".join(lines).strip() + "\n"
+
+
+def pipeline_context(key_figures: dict) -> dict:
+    """The review pipeline and the Kaplan-Meier time to LCSPR, formatted for the template.
+
+    Returns
+    -------
+    dict
+        ``pipeline`` and ``km`` (each None when the key figures have none or
+        the register could not give them).
+    """
+    import datetime as dt
+
+    flow = key_figures.get("lcspr_pipeline") or {}
+    km = key_figures.get("lcspr_time_to_completion") or {}
+    as_at = flow.get("as_at_date")
+    words = ""
+    if as_at:
+        day = dt.date.fromisoformat(as_at)
+        words = f"{day.day} {day:%B %Y}"
+    pipeline = None
+    if flow.get("available"):
+        years = flow.get("completed_by_year_counts") or {}
+        pipeline = {
+            "as_at": words,
+            "initiated": number(flow["n_initiated"]),
+            "completed": number(flow["n_completed"]),
+            "pct_completed": percentage(flow["pct_completed"]),
+            "by_year": " and ".join(f"{number(n)} in {y}" for y, n in years.items())
+            or "none in any year",
+            "published": number(flow["n_published"]),
+            "not_published": number(flow["n_not_to_be_published"]),
+            "awaiting": number(flow["n_awaiting"]),
+            "in_progress": number(flow["n_in_progress"]),
+        }
+    survival = None
+    if km.get("available"):
+        bounds = km.get("median_weeks_ci") or {}
+
+        def weeks(value: object) -> str:
+            if value is None:
+                return "not reached"
+            return SUPPRESSED if is_suppressed(value) else f"{float(value):.1f}"
+
+        def share(w: int) -> str:
+            value = km.get(f"pct_within_{w}_weeks")
+            ci = km.get(f"pct_within_{w}_weeks_ci") or {}
+            if value is None or is_suppressed(value):
+                return number(value) if value is not None else "not known"
+            return (
+                f"{value:g}% (95% interval {weeks(ci.get('lower'))}% to {weeks(ci.get('upper'))}%)"
+            )
+
+        survival = {
+            "n": number(km["n"]),
+            "open": number(km["n_censored"]),
+            "reached": bool(km.get("median_reached")) and not is_suppressed(km["median_weeks"]),
+            "median": weeks(km.get("median_weeks")),
+            "lower": weeks(bounds.get("lower")),
+            "upper": weeks(bounds.get("upper")),
+            "completed_median": number(km.get("completed_only_median_weeks")),
+            "within_26": share(26),
+            "within_52": share(52),
+            "as_at": words,
+        }
+    return {"pipeline": pipeline, "km": survival}

@@ -350,6 +350,58 @@ def figure_bytes(fig, fmt: str) -> bytes:
     return buffer.getvalue()
 
 
+def year_curves_chart(curves: pd.DataFrame, requirement_weeks: float | None = None):
+    """One Kaplan-Meier step curve of the share completed per year of the rapid review.
+
+    Parameters
+    ----------
+    curves : pandas.DataFrame
+        The latest cohort's ``time_to_lcspr_by_rr_year`` table (``rr_year``,
+        ``weeks``, ``pct_completed``); a suppressed share (``[c]``) is not drawn.
+    requirement_weeks : float, optional
+        Where to draw the statutory requirement (26 weeks).
+    """
+    from matplotlib.figure import Figure
+
+    from .figures import _colours, _percent_formatter
+
+    fig = Figure(figsize=(9, 5.5))
+    ax = fig.add_subplot()
+    years = sorted(curves["rr_year"].unique()) if len(curves) else []
+    for colour, year in zip(_colours(max(len(years), 1)), years, strict=False):
+        rows = curves.loc[curves["rr_year"] == year]
+        shares = [number_or_none(v) for v in rows["pct_completed"]]
+        ax.step(
+            rows["weeks"].astype(float),
+            [float("nan") if v is None else v for v in shares],
+            where="post",
+            color=colour,
+            linewidth=2,
+            label=f"Rapid reviews of {year}",
+        )
+    if requirement_weeks:
+        ax.axvline(
+            requirement_weeks,
+            color="#0B0C0C",
+            linestyle="--",
+            linewidth=2.5,
+            label=f"Requirement: {requirement_weeks:g} weeks",
+        )
+    ax.set_ylim(0, 100)
+    ax.yaxis.set_major_formatter(_percent_formatter())
+    ax.set_xlabel("Weeks since the rapid review")
+    ax.set_ylabel("LCSPRs completed (Kaplan-Meier)")
+    ax.set_title("Share of LCSPRs completed, by year of the rapid review", loc="left")
+    if years:
+        ax.legend(loc="upper left", frameon=False, fontsize=9)
+    else:
+        ax.text(
+            0.5, 0.5, "Not available: no LCSPR received dates", ha="center", transform=ax.transAxes
+        )
+    fig.subplots_adjust(left=0.1, right=0.97, bottom=0.12)
+    return fig
+
+
 def run_trends(
     key_figures_in: list[str],
     config: dict | Settings,
@@ -357,10 +409,15 @@ def run_trends(
     periods_out: str,
     png_out: str,
     svg_out: str,
+    curves_in: str | None = None,
+    curves_out: tuple[str, str, str] | None = None,
 ) -> None:
     """Read each cohort's key figures and the SCR references; write the trends table and chart.
 
-    ``config`` is the validated config (or its Settings).
+    ``config`` is the validated config (or its Settings). ``curves_in``, the
+    latest cohort's Kaplan-Meier curves by year of rapid review (its register
+    is the most complete), is written to ``curves_out`` (CSV, PNG, SVG) with
+    one curve per year.
     """
     settings = Settings.from_config(config)
     figures = [json.loads(Path(p).read_text(encoding="utf-8")) for p in key_figures_in]
@@ -379,3 +436,11 @@ def run_trends(
     )
     atomic_write_bytes(png_out, figure_bytes(fig, "png"))
     atomic_write_bytes(svg_out, figure_bytes(fig, "svg"))
+    if curves_in and curves_out:
+        curves = pd.read_csv(curves_in, keep_default_na=False, na_values=[""])
+        csv_out, curves_png, curves_svg = curves_out
+        atomic_write_text(csv_out, curves.to_csv(index=False, lineterminator="\n"))
+        requirement = round(int(settings.durations.lcspr_within_days) / 7, 1)
+        fig = year_curves_chart(curves, requirement)
+        atomic_write_bytes(curves_png, figure_bytes(fig, "png"))
+        atomic_write_bytes(curves_svg, figure_bytes(fig, "svg"))

@@ -11,11 +11,13 @@ import pandas as pd
 from . import clean
 from .errors import InputError
 from .io import SourceTable, spreadsheet_row
+from .sources import LCSPR_PUBLICATION
 
 if TYPE_CHECKING:
     from .settings import Codebook, Settings
 
 QUALITY_COLUMNS = ["file", "sheet", "row", "column", "value", "rule", "action"]
+RECEIVED_AFTER_AS_AT = "LCSPR received after the as-at date"
 VALUE_SET_MISSING = "row kept; value set to missing"
 
 
@@ -81,6 +83,8 @@ def source_specs(codebook: Codebook) -> dict[str, list[ColumnSpec]]:
             ColumnSpec("sin_id", "text", not_blank=True),
             ColumnSpec("rr_date", "date", not_blank=True),
             ColumnSpec("lcspr_decision", "code", not_blank=True, codes=codebook.lcspr_decisions),
+            ColumnSpec("lcspr_received_date", "date", required=False),
+            ColumnSpec("lcspr_publication", "code", required=False, codes=LCSPR_PUBLICATION),
         ],
         "reviews": [
             ColumnSpec("lcspr_id", "id", not_blank=True),
@@ -264,6 +268,23 @@ def _value_schema(specs: list[ColumnSpec], source: str, codebook: Codebook):
                 name="notification before incident",
             )
         )
+    if source == "rapid_review_register":
+        frame_checks += [
+            pa.Check(
+                lambda d: ~(d["lcspr_received_date"] < d["rr_date"]).fillna(False),
+                name="LCSPR received before the rapid review",
+            ),
+            pa.Check(
+                lambda d: (
+                    ~(
+                        d["lcspr_received_date"].notna()
+                        & d["lcspr_decision"].notna()
+                        & (d["lcspr_decision"] != "commissioned")
+                    ).fillna(False)
+                ),
+                name="LCSPR received on a rapid review not commissioned",
+            ),
+        ]
     if source == "reviews":
         pairs = {
             (incident, category)
@@ -301,6 +322,8 @@ def _value_schema(specs: list[ColumnSpec], source: str, codebook: Codebook):
 FRAME_RULE_COLUMN = {
     "notification before incident": "incident_date",
     "harm category not of the incident type": "harm_category",
+    "LCSPR received before the rapid review": "lcspr_received_date",
+    "LCSPR received on a rapid review not commissioned": "lcspr_received_date",
 }
 
 
@@ -414,6 +437,8 @@ def clean_source(
         schema_problems = schema_problems.loc[~(blank & at.isin(unsaved)).to_numpy()]
         problems.append(formulas)
     problems.append(schema_problems)
+    if source == "rapid_review_register":
+        problems.append(_received_after_as_at(out, table, settings))
     out["source_row"] = spreadsheet_row(out.index)
     quality = (
         pd.concat([p for p in problems if len(p)], ignore_index=True)
@@ -444,6 +469,21 @@ def formula_problems(table: SourceTable, columns: list[str]) -> pd.DataFrame:
             }
             for index, column in rows
         ]
+    )
+
+
+def _received_after_as_at(frame: pd.DataFrame, table: SourceTable, settings: Settings):
+    """A row per LCSPR received after the as-at date: kept, and counted as open at that date."""
+    late = (frame["lcspr_received_date"] > pd.Timestamp(settings.as_at())).fillna(False)
+    if not late.any():
+        return quality_frame()
+    return quality_rows(
+        table,
+        frame.index[late],
+        "lcspr_received_date",
+        frame["lcspr_received_date"],
+        RECEIVED_AFTER_AS_AT,
+        "row kept; the review counts as open at the as-at date",
     )
 
 

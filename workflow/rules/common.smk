@@ -6,6 +6,7 @@ from lcspr_stats.classifications import classifications_path
 from lcspr_stats.codedeps import script_code
 from lcspr_stats.errors import InputError
 from lcspr_stats.figures import FIGURES
+from lcspr_stats.registry import TIME_TO_LCSPR_BY_YEAR
 from lcspr_stats.registry import table_names
 from lcspr_stats.sources import SOURCES
 
@@ -115,6 +116,9 @@ def run_outputs():
         f"{RESULTS}/trends/trends.svg",
         # Each table across the years, when the run has several cohorts.
         *(open_data_files(f"{RESULTS}/trends/open_data") if len(COHORTS) > 1 else []),
+        f"{RESULTS}/trends/{TIME_TO_LCSPR_BY_YEAR}.csv",
+        f"{RESULTS}/trends/{TIME_TO_LCSPR_BY_YEAR}.png",
+        f"{RESULTS}/trends/{TIME_TO_LCSPR_BY_YEAR}.svg",
     ]
 
 

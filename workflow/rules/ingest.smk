@@ -22,6 +22,8 @@ rule ingest:
             "max_input_bytes",
             "max_unzipped_bytes",
             "codebook",
+            "as_at_date",
+            "cohorts",
         ),
     script:
         "../scripts/ingest.py"

@@ -31,6 +31,8 @@ rule tables:
             "disclosure_control",
             "breakdowns",
             "release.duration_bin_weeks",
+            "as_at_date",
+            "cohorts",
         ),
     script:
         "../scripts/tables.py"

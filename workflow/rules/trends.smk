@@ -7,6 +7,8 @@ rule trends:
         code=package_code("trends.py"),
         key_figures=expand(f"{RESULTS}/{{year}}/key_figures.json", year=COHORTS),
         reference=reference_files,
+        # The latest cohort's Kaplan-Meier curves by year of rapid review.
+        curves=f"{RESULTS}/{max(COHORTS)}/tables/{TIME_TO_LCSPR_BY_YEAR}.csv",
     output:
         table=report(
             f"{RESULTS}/trends/trends.csv",
@@ -20,6 +22,9 @@ rule trends:
             category="Trends",
         ),
         svg=f"{RESULTS}/trends/trends.svg",
+        curves=f"{RESULTS}/trends/{TIME_TO_LCSPR_BY_YEAR}.csv",
+        curves_png=f"{RESULTS}/trends/{TIME_TO_LCSPR_BY_YEAR}.png",
+        curves_svg=f"{RESULTS}/trends/{TIME_TO_LCSPR_BY_YEAR}.svg",
     log:
         f"{LOGS}/trends.log",
     conda:
@@ -29,6 +34,7 @@ rule trends:
             "cohorts",
             "release",
             "reference",
+            "durations",
         ),
     script:
         "../scripts/trends.py"

@@ -13,4 +13,6 @@ as_script(
     periods_out=smk.output.periods,
     png_out=smk.output.png,
     svg_out=smk.output.svg,
+    curves_in=smk.input.curves,
+    curves_out=(smk.output.curves, smk.output.curves_png, smk.output.curves_svg),
 )

@@ -22,7 +22,14 @@ SIN_COLUMNS = [
     "child_age_years",
     "child_ethnicity",
 ]
-RR_COLUMNS = ["rr_id", "sin_id", "rr_date", "lcspr_decision"]
+RR_COLUMNS = [
+    "rr_id",
+    "sin_id",
+    "rr_date",
+    "lcspr_decision",
+    "lcspr_received_date",
+    "lcspr_publication",
+]
 THEME_COLUMNS = [
     "theme_daily_life",
     "theme_engagement",
@@ -55,6 +62,10 @@ CHILD_COLUMNS = [
     "age_years",
     "ethnicity",
 ]
+
+
+# Second seed word of the review pipeline's own random generator.
+PIPELINE_STREAM = 10
 
 
 def draw_sexes(rng, sex: object, n: int) -> list[str]:
@@ -104,7 +115,11 @@ def build_cohort(profile: Mapping, seed: int) -> dict[str, pd.DataFrame]:
     _blank_index_values(plan, profile, rng)
     _assign_review_codes(plan, profile, rng)
     _add_national(sins, rrs, profile, rng, calendar, partnerships)
-    return _assemble(plan, sins, rrs, profile, rng)
+    frames = _assemble(plan, sins, rrs, profile, rng)
+    # The review pipeline draws from a generator of its own, after every other
+    # draw: the registers and schedule are the same as before it was added.
+    _add_pipeline(frames, profile, np.random.default_rng([int(seed), PIPELINE_STREAM]), calendar)
+    return frames
 
 
 def _partnership_names(spec: Mapping) -> list[str]:
@@ -760,10 +775,79 @@ def _assemble(
     sin_frame["child_age_years"] = pd.array(sin_frame["child_age_years"].tolist(), dtype="Int64")
     return {
         "sins": sin_frame[SIN_COLUMNS],
-        "rapid_reviews": rr_frame[RR_COLUMNS],
+        "rapid_reviews": rr_frame[RR_COLUMNS[:4]],
         "reviews": reviews,
         "children": children,
     }
+
+
+# --------------------------------------------------------------------------
+# The review pipeline: LCSPRs received and their publication
+# --------------------------------------------------------------------------
+
+
+def _add_pipeline(
+    frames: dict[str, pd.DataFrame],
+    profile: Mapping,
+    rng: np.random.Generator,
+    calendar: Calendar,
+) -> None:
+    """Fill ``lcspr_received_date`` and ``lcspr_publication`` of the rapid review register.
+
+    Each cohort LCSPR is received on its ``date_submitted``, on its index
+    child's rapid review, else another child's, else a commissioned rapid
+    review of no cohort child (a stand-in). Each earlier year's LCSPRs go to
+    commissioned rapid reviews of no cohort child, at least
+    ``min_weeks_to_received`` after the rapid review. Publication statuses
+    are dealt at random over every LCSPR received.
+    """
+    spec = profile["design"]["pipeline"]
+    min_gap = 7 * int(spec["min_weeks_to_received"]) * DAY
+    rrs = frames["rapid_reviews"]
+    children = frames["children"]
+    reviews = frames["reviews"].sort_values("lcspr_id")
+    commissioned = rrs["lcspr_decision"] == "commissioned"
+    rr_of_sin = dict(zip(rrs["sin_id"], rrs.index, strict=True))
+    linked = set(children["sin_id"].dropna().map(rr_of_sin).dropna().astype(int))
+    received: dict[int, np.datetime64] = {}
+
+    def free_pool(latest) -> list[int]:
+        """Commissioned rapid reviews of no cohort child, not yet taken, on or before ``latest``."""
+        ok = commissioned & (rrs["rr_date"] <= pd.Timestamp(latest))
+        return [i for i in rrs.index[ok] if i not in linked and i not in received]
+
+    for review in reviews.itertuples():
+        kids = children.loc[children["lcspr_id"] == review.lcspr_id]
+        kids = kids.sort_values(["is_index_child", "child_ref"], ascending=[False, True])
+        own = [rr_of_sin[s] for s in kids["sin_id"].dropna() if s in rr_of_sin]
+        own = [i for i in own if commissioned[i] and i not in received]
+        submitted = np.datetime64(review.date_submitted.date())
+        if own:
+            received[own[0]] = submitted
+            continue
+        pool = free_pool(submitted - min_gap)
+        if not pool:
+            raise CalibrationError(f"{review.lcspr_id}: no rapid review can stand in for it")
+        received[pool[rng.integers(len(pool))]] = submitted
+    for year, k in sorted(spec["earlier_received"].items()):
+        year = int(year)
+        pool = free_pool(dec31(year) - min_gap)
+        if len(pool) < int(k):
+            raise CalibrationError(f"{year}: {k} LCSPRs received but {len(pool)} rapid reviews")
+        for i in sorted(rng.choice(pool, size=int(k), replace=False)):
+            earliest = max(jan1(year), np.datetime64(rrs.at[i, "rr_date"].date()) + min_gap)
+            received[int(i)] = calendar.random_busday(rng, earliest, dec31(year))
+    counts = profile["targets"]["pipeline"]["publication"]
+    order = sorted(received)
+    statuses = exact(rng, counts, len(order))
+    dates = pd.Series(pd.NaT, index=rrs.index, dtype="datetime64[s]")
+    publication = pd.Series(None, index=rrs.index, dtype=object)
+    for i, status in zip(order, statuses, strict=True):
+        dates[i] = pd.Timestamp(received[i])
+        publication[i] = status
+    rrs["lcspr_received_date"] = dates
+    rrs["lcspr_publication"] = publication
+    frames["rapid_reviews"] = rrs[RR_COLUMNS]
 
 
 def _dates(values) -> pd.Series:

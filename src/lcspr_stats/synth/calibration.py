@@ -11,7 +11,7 @@ from .draws import Calendar
 from .profile import CalibrationError
 
 # Targets that give only some of the figure's keys (other years, other groups).
-PARTIAL_TARGETS = {"rapid_reviews_by_year", "sex_by_harm_group"}
+PARTIAL_TARGETS = {"rapid_reviews_by_year", "sex_by_harm_group", "pipeline"}
 
 
 def compute_figures(frames: Mapping[str, pd.DataFrame], profile: dict) -> dict:
@@ -72,6 +72,7 @@ def compute_figures(frames: Mapping[str, pd.DataFrame], profile: dict) -> dict:
             "commissioned": int((sub["lcspr_decision"] == "commissioned").sum()),
         }
     figures["rapid_reviews_by_year"] = received
+    figures["pipeline"] = _pipeline_figures(rrs, year)
 
     exclusions = rules["exclusions"]
     a = per.loc[
@@ -194,6 +195,24 @@ def check_calibration(frames: Mapping[str, pd.DataFrame], profile: dict) -> dict
     return figures
 
 
+def _pipeline_figures(rrs: pd.DataFrame, year: int) -> dict:
+    """The review pipeline at 31 December of ``year``, as the pipeline counts it."""
+    as_at = pd.Timestamp(year=year, month=12, day=31)
+    commissioned = rrs["lcspr_decision"] == "commissioned"
+    done = commissioned & (rrs["lcspr_received_date"] <= as_at).fillna(False)
+    status = rrs.loc[done, "lcspr_publication"].fillna("awaiting")
+    publication = _counts(status)
+    return {
+        "initiated": int(commissioned.sum()),
+        "completed": int(done.sum()),
+        "received_by_year": _counts(rrs.loc[done, "lcspr_received_date"].dt.year.astype(int)),
+        "publication": publication,
+        "in_progress": int(commissioned.sum())
+        - publication.get("published", 0)
+        - publication.get("not to be published", 0),
+    }
+
+
 def _counts(values: pd.Series) -> dict:
     return {k: int(v) for k, v in values.value_counts().sort_index().items()}
 
@@ -305,6 +324,17 @@ def consistency_problems(frames: Mapping[str, pd.DataFrame], profile: Mapping) -
         how="left",
         suffixes=("", "_review"),
     )
+    received = rrs["lcspr_received_date"]
+    if (received < rrs["rr_date"]).any():
+        problems.append("rapid_reviews: an LCSPR received before its rapid review")
+    if (received.notna() & (rrs["lcspr_decision"] != "commissioned")).any():
+        problems.append("rapid_reviews: an LCSPR received on a rapid review not commissioned")
+    index_rr = kids.loc[kids["is_index_child"] == "yes"].join(
+        rrs.set_index("sin_id")["lcspr_received_date"], on="sin_id"
+    )
+    index_rr = index_rr.loc[index_rr["rr_date"].notna()]
+    if (index_rr["lcspr_received_date"] != index_rr["date_submitted"]).any():
+        problems.append("rapid_reviews: an index child's LCSPR received date is not date_submitted")
     if (kids["rr_date"] > kids["date_submitted"]).any():
         problems.append("children: a linked rapid review after the LCSPR")
     if (kids["incident_date"] > kids["date_submitted"]).any():

@@ -102,6 +102,14 @@ def derive_profile(year: int, seed: int, base: Mapping | None = None) -> dict:
         specials[rename(case)] = spec
     timeline["special_cases"] = specials
 
+    # The pipeline's counts of received LCSPRs move with the years; those of
+    # initiated LCSPRs follow the scaled national counts, so are not targets.
+    pipeline = targets["pipeline"]
+    pipeline["received_by_year"] = shift_keys(pipeline["received_by_year"])
+    for key in ("initiated", "in_progress"):
+        pipeline.pop(key, None)
+    design["pipeline"]["earlier_received"] = shift_keys(design["pipeline"]["earlier_received"])
+
     national = design["national"]
     national["pending_from"] = _shift_date(national["pending_from"], delta)
     national["sins_without_rr_window"] = [
