@@ -169,6 +169,32 @@ def part_of_whole(label: str, part: str, whole: str, pct: str | None) -> Callabl
     return shape
 
 
+def decisions_by_year(grid: DisclosureGrid, table: Table, context: GridContext) -> Cells:
+    """Table 2: received = decided + pending (+ no valid decision); decided = commissioned
+    + not commissioned (implicit); commissioned as a share of received and of decided."""
+    frame = table.frame
+    cells = {}
+    for position, row in enumerate(frame["year_received"].astype(str)):
+
+        def count(column: str, position: int = position, row: str = row) -> Cell:
+            return grid.count(table.name, position, row, column, frame.at[position, column])
+
+        k, n = count("n_lcspr_commissioned"), count("n_rapid_reviews")
+        pending, decided = count("n_pending"), count("n_decided")
+        grid.sum_of(n, [decided, pending], rest_label=f"{row}: received with no valid decision")
+        grid.sum_of(decided, [k], rest_label=f"{row}: not commissioned")
+        for pct, of in (("pct_commissioned", n), ("pct_commissioned_of_decided", decided)):
+            if pd.notna(frame.at[position, pct]):
+                grid.percent(table.name, position, pct, k, of)
+        cells[row] = {
+            "n_lcspr_commissioned": k,
+            "n_rapid_reviews": n,
+            "n_pending": pending,
+            "n_decided": decided,
+        }
+    return cells
+
+
 def measure_statistics(grid: DisclosureGrid, table: Table, context: GridContext) -> Cells:
     """Table 3: each measure's N, and statistics (median, range ...) that describe it."""
     frame = table.frame
@@ -186,6 +212,10 @@ def measure_statistics(grid: DisclosureGrid, table: Table, context: GridContext)
         measure, statistic = str(frame.at[position, "measure"]), frame.at[position, "statistic"]
         if statistic != "N" and measure in n_cells:
             grid.statistics[(table.name, position, "value")] = (n_cells[measure],)
+            # The median's interval and its coverage (which gives N away) go with N too.
+            for column in ("ci_lower", "ci_upper", "ci_coverage"):
+                if column in frame.columns and pd.notna(frame.at[position, column]):
+                    grid.statistics[(table.name, position, column)] = (n_cells[measure],)
     return cells
 
 

@@ -288,11 +288,11 @@ def sin_attributes(sins: pd.DataFrame) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        ``incident_date``, ``child_sex``, ``child_age_years`` and
-        ``child_ethnicity`` by ``sin_id``.
+        ``incident_date``, ``notification_date``, ``child_sex``,
+        ``child_age_years`` and ``child_ethnicity`` by ``sin_id``.
     """
     return sins.set_index("sin_id")[
-        ["incident_date", "child_sex", "child_age_years", "child_ethnicity"]
+        ["incident_date", "notification_date", "child_sex", "child_age_years", "child_ethnicity"]
     ]
 
 
@@ -509,6 +509,10 @@ def link_index_child(
     lcsprs["incident_date"] = _lookup(lcsprs["sin_id"], sin_attrs["incident_date"]).astype(
         "datetime64[ns]"
     )
+    # The clock of the working days to the rapid review may start here (config).
+    lcsprs["notification_date"] = _lookup(
+        lcsprs["sin_id"], sin_attrs["notification_date"]
+    ).astype("datetime64[ns]")
     lcsprs["rr_id"] = lcsprs["sin_id"].map(rr_by_sin["rr_id"])
     lcsprs["rr_date"] = _lookup(lcsprs["sin_id"], rr_by_sin["rr_date"]).astype("datetime64[ns]")
     rr_rows = lcsprs["sin_id"].map(rr_by_sin["source_row"])

@@ -337,9 +337,7 @@ FIXED: list[TableSpec] = [
         lambda ctx: _build().table2_rapid_reviews(
             ctx.rapid_reviews, ctx.rr_years, ctx.rounding, ctx.ci
         ),
-        shape=shapes.part_of_whole(
-            "year_received", "n_lcspr_commissioned", "n_rapid_reviews", "pct_commissioned"
-        ),
+        shape=shapes.decisions_by_year,
         redisplay=lambda row, frame: display.n_pct(
             row["n_lcspr_commissioned"], row["pct_commissioned"]
         ),
