@@ -417,3 +417,84 @@ def comparison_tests(age: str, harm: str, counts_name: str) -> Callable:
         return found
 
     return shape
+
+
+# Columns of the two-sample comparison computed from the cohort's counts.
+TWO_SAMPLE_TEST_STATISTICS = (
+    "chi_square",
+    "p_value",
+    "method",
+    "monte_carlo_resamples",
+    "min_expected",
+    "n_expected_under_minimum",
+    "reading",
+    "display",
+)
+TWO_SAMPLE_DIFFERENCE_STATISTICS = (
+    "cohort_pct",
+    "difference_pp",
+    "ci_lower",
+    "ci_upper",
+    "reading",
+    "display",
+)
+
+
+def two_sample_comparison(age: str, harm: str, differences_name: str) -> Callable:
+    """The two-sample comparison with an SCR period: tests, and differences in points.
+
+    The cohort's counts are its cells in ``age`` and ``harm`` (the SCR counts
+    are published). A test's statistic, p-value and reading could be solved
+    for a suppressed count, so they go with every cohort count of the test;
+    a difference goes with its count and its total. The ``n`` of a test or a
+    difference is its table's total. Returns the cells of both tables.
+    """
+
+    def compared(cells: dict) -> dict[str, tuple[dict[str, Cell], Cell | None]]:
+        ages = {r: c["n"] for r, c in cells.get(age, {}).items() if r != "Total"}
+        harms = {r: c["n"] for r, c in cells.get(harm, {}).items()}
+        age_total = cells.get(age, {}).get("Total", {}).get("n")
+        harm_total = harms.pop("Total", None)
+        return {
+            "age_band": (ages, age_total),
+            "age_band_trend": (ages, age_total),
+            "death_serious_harm": (harms, harm_total),
+            "death_share": (harms, harm_total),
+        }
+
+    def shape(grid: DisclosureGrid, tests: Table, context: GridContext) -> dict[str, Cells]:
+        by_comparison = compared(context.cells)
+        found: dict[str, Cells] = {tests.name: {}}
+        frame = tests.frame
+        for position in range(len(frame)):
+            comparison = str(frame.at[position, "comparison"])
+            by_category, total = by_comparison.get(comparison, ({}, None))
+            n = grid.count(tests.name, position, comparison, "n", frame.at[position, "n"])
+            grid.equal(total, n)
+            found[tests.name][comparison] = {"n": n}
+            members = (n, *by_category.values())
+            for column in TWO_SAMPLE_TEST_STATISTICS:
+                if column in frame.columns:
+                    grid.statistics[(tests.name, position, column)] = members
+        differences = context.tables.get(differences_name)
+        if differences is not None:
+            frame = differences.frame
+            found[differences.name] = {}
+            for position in range(len(frame)):
+                comparison = str(frame.at[position, "comparison"])
+                category = str(frame.at[position, "category"])
+                row = f"{comparison}: {category}"
+                by_category, total = by_comparison.get(comparison, ({}, None))
+                k = grid.count(
+                    differences.name, position, row, "observed", frame.at[position, "observed"]
+                )
+                n = grid.count(differences.name, position, row, "n", frame.at[position, "n"])
+                grid.equal(by_category.get(category), k)
+                grid.equal(total, n)
+                found[differences.name][row] = {"observed": k, "n": n}
+                for column in TWO_SAMPLE_DIFFERENCE_STATISTICS:
+                    if column in frame.columns:
+                        grid.statistics[(differences.name, position, column)] = (k, n)
+        return found
+
+    return shape

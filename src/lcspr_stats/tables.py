@@ -726,7 +726,7 @@ def scr_comparison_tables(
     year : int
         The cohort year.
     rounding : str
-        Percentage rounding (of the reconstructed SCR count of deaths).
+        Percentage rounding (unused: the SCR count of deaths is rounded half up).
     ci : dict, optional
         The ``uncertainty`` settings.
     """
@@ -751,7 +751,7 @@ def scr_comparison_tables(
         pct = rows.loc["Death", ref_pct] if "Death" in rows.index else pd.NA
         if not (pd.isna(total) or pd.isna(pct)):
             # No SCR count of deaths was published: the count nearest the printed share.
-            deaths = int(percent(int(pct) * int(total), 100, rounding))
+            deaths = (2 * int(pct) * int(total) + 100) // 200  # pct% of total, half up
             samples["death_serious_harm"] = (
                 ["Death", "Serious harm"],
                 [rows.loc["Death", cohort_n], rows.loc["Serious harm", cohort_n]],
@@ -785,9 +785,11 @@ def scr_comparison_tables(
             if result is None:
                 continue
             reading = _reading(result.p_value, alpha)
-            statistic = (
-                f"chi-square {result.statistic:.2f}, df {result.df}, {_p_text(result.p_value)}"
-            )
+            if test == "linear trend" and result.p_value < alpha:
+                reading += ": a trend across the ordered age bands"
+            # Printed from the rounded value the table holds, so every output says the same.
+            shown = round(result.statistic, 3)
+            statistic = f"chi-square {shown:.2f}, df {result.df}, {_p_text(result.p_value)}"
             if result.method in ("Fisher exact", "Monte Carlo"):
                 statistic += f" ({result.method})"
             tests.append(
