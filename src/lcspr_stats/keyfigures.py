@@ -333,7 +333,7 @@ def uncertainty_figures(
             "interval_method": "Wilson score",
             "interval_decimals": ci["interval_decimals"],
             "median_interval_method": "percentile bootstrap"
-            if ci.get("median_interval") == "bootstrap"
+            if ci["median_interval"] == "bootstrap"
             else "exact (order statistics)",
             "bootstrap_resamples": ci["bootstrap_resamples"],
             "seed": ci["seed"],

@@ -194,7 +194,7 @@ def _base(weeks: dict) -> dict:
     both, excluded = weeks.get("n_with_both_dates"), weeks.get("excluded_by_name") or 0
     n = weeks.get("n", 0)
     if both is None or not excluded:
-        return {"text": f"Of the {plural(n, 'LCSPR')}", "n": n}
+        return {"text": f"Of the {plural(n, 'LCSPR')}", "excluded": "", "n": n}
     verb = "is" if excluded == 1 else "are"
     return {
         "text": f"Of the {plural(both, 'LCSPR')}",

@@ -294,7 +294,7 @@ def table3_durations(lcsprs: pd.DataFrame, exclusions: list[dict], ci: dict | No
         "N counts the LCSPRs with both dates (not all had sufficient information). "
         "Weeks are completed weeks unless the config says exact."
     )
-    if ci.get("median_interval", "exact") == "bootstrap":
+    if ci["median_interval"] == "bootstrap":
         notes.append(
             f"The median's {ci['confidence_level']:.0%} confidence interval is a percentile "
             f"bootstrap: {ci['bootstrap_resamples']:,} resamples, seed {ci['seed']}."

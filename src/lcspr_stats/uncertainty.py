@@ -293,7 +293,7 @@ def median_interval(
     ``ci["median_interval"]`` is ``exact`` (order statistics, the default) or
     ``bootstrap`` (percentile bootstrap with ``bootstrap_resamples`` and ``seed``).
     """
-    if ci.get("median_interval", "exact") == "bootstrap":
+    if ci["median_interval"] == "bootstrap":
         bounds = bootstrap_median_interval(
             values, ci["confidence_level"], ci["bootstrap_resamples"], ci["seed"]
         )
