@@ -426,7 +426,7 @@ TWO_SAMPLE_TEST_STATISTICS = (
     "method",
     "monte_carlo_resamples",
     "min_expected",
-    "n_expected_under_minimum",
+    "expected_under_minimum",
     "reading",
     "display",
 )

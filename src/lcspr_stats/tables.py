@@ -167,10 +167,11 @@ def table2_rapid_reviews(
             {
                 "year_received": y,
                 "n_rapid_reviews": n,
-                "n_pending": int((in_year & pending).sum()),
-                "n_decided": d,
                 "n_lcspr_commissioned": k,
                 "pct_commissioned": percent(k, n, rounding),
+                # New columns after the published ones, so those keep their places.
+                "n_pending": int((in_year & pending).sum()),
+                "n_decided": d,
                 "pct_commissioned_of_decided": percent(k, d, rounding),
             }
         )
@@ -806,7 +807,8 @@ def scr_comparison_tables(
                     "method": result.method,
                     "monte_carlo_resamples": result.resamples,
                     "min_expected": round(result.min_expected, 1),
-                    "n_expected_under_minimum": result.n_expected_small,
+                    # Categories, not children: not a count to suppress.
+                    "expected_under_minimum": result.n_expected_small,
                     "reading": reading,
                     "display": f"{statistic}: {reading}",
                 }
@@ -878,7 +880,7 @@ def scr_comparison_tables(
     test_columns = [
         "comparison", "test", "reference", "reference_basis", "n", "reference_total",
         "chi_square", "df", "p_value", "method", "monte_carlo_resamples", "min_expected",
-        "n_expected_under_minimum", "reading", "display",
+        "expected_under_minimum", "reading", "display",
     ]  # fmt: skip
     difference_columns = [
         "comparison", "category", "observed", "n", "cohort_pct", "reference",
