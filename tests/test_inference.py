@@ -149,12 +149,12 @@ def test_scr_comparison_of_the_bundled_cohort(table, key_figures):
     grid = np.array([body["lcspr_2021_n"], body["scr_2017_19_n"]], dtype=float)
     expected = grid.sum(axis=1, keepdims=True) * grid.sum(axis=0) / grid.sum()
     chi_square = float(((grid - expected) ** 2 / expected).sum())
-    assert tests.loc["age_band", "chi_square"] == pytest.approx(chi_square, abs=1e-3)
+    assert tests.loc["age_band", "chi_square"] == pytest.approx(chi_square, abs=5e-3)
     assert tests.loc["age_band", "p_value"] == pytest.approx(stats.chi2.sf(chi_square, 4), 1e-2)
     deaths = np.array([[33, 51], [132, 103]], dtype=float)
     expected = deaths.sum(axis=1, keepdims=True) * deaths.sum(axis=0) / deaths.sum()
     chi_square = float(((deaths - expected) ** 2 / expected).sum())
-    assert tests.loc["death_serious_harm", "chi_square"] == pytest.approx(chi_square, abs=1e-3)
+    assert tests.loc["death_serious_harm", "chi_square"] == pytest.approx(chi_square, abs=5e-3)
     assert tests.loc["age_band_trend", "method"] == "chi-square for trend"
     for reading in tests["reading"]:
         assert reading.startswith(("no evidence of a difference", "evidence of a difference"))
@@ -325,3 +325,41 @@ def test_a_line_label_near_the_right_edge_is_drawn_on_its_left():
     _keep_inside(figure, axes, [label])
     assert label.get_window_extent(renderer).x1 <= axes.get_window_extent(renderer).x1
     assert label.get_horizontalalignment() == "right"
+
+
+def test_the_methodology_quotes_the_2021_results_the_code_computes(key_figures, table):
+    """docs/methodology.md quotes the bundled run's results; they must be what the code gives."""
+    from pathlib import Path
+
+    from lcspr_stats.tables import goodness_of_fit_tables
+
+    doc = (Path(__file__).parents[1] / "docs" / "methodology.md").read_text(encoding="utf-8")
+    doc = " ".join(doc.split())
+    tests = key_figures["scr_comparison"]["tests"]
+    for name in ("age_band", "age_band_trend", "death_serious_harm"):
+        test = tests[name]
+        quoted = f"chi-square {test['chi_square']:.2f}, df {test['df']}, p = {test['p_value']:.3f}"
+        assert quoted in doc, quoted
+    for name in ("death_share: Death", "age_band: Under 1", "age_band: 16+"):
+        d = key_figures["scr_comparison"]["differences"][name]
+        quoted = (
+            f"{d['difference_pp']:+.1f} points, 95% CI {d['ci_lower']:+.1f} to {d['ci_upper']:+.1f}"
+        ).lstrip("+")
+        assert quoted in doc, quoted
+    for key in ("rr_to_lcspr_weeks", "incident_to_rr_weeks"):
+        ci = key_figures[f"{key}_median_ci"]
+        assert f"{ci['lower']:g} to {ci['upper']:g} weeks" in doc, key
+        assert f"coverage {100 * ci['coverage']:.1f}%" in doc, key
+    t2 = table("table2_rapid_reviews").set_index("year_received").loc[2021]
+    assert (
+        f"{t2['n_lcspr_commissioned']} of {t2['n_decided']} decided "
+        f"({t2['pct_commissioned_of_decided']}%" in doc
+    )
+    periods = pd.read_csv("data/reference/scr_periods.csv")
+    fixed = goodness_of_fit_tables(
+        table("table4_age"), table("table5_death_serious_harm"), periods, 2021
+    )[0].frame.set_index("comparison")
+    assert (
+        f"ages p = {fixed.loc['age_band', 'p_value']:.3f}, death / serious harm "
+        f"p = {fixed.loc['death_serious_harm', 'p_value']:.3f}" in doc
+    )

@@ -788,8 +788,8 @@ def scr_comparison_tables(
             reading = _reading(result.p_value, alpha)
             if test == "linear trend" and result.p_value < alpha:
                 reading += ": a trend across the ordered age bands"
-            # Printed from the rounded value the table holds, so every output says the same.
-            shown = round(result.statistic, 3)
+            # Held and printed to 2 decimals: rounding once, every output says the same.
+            shown = round(result.statistic, 2)
             statistic = f"chi-square {shown:.2f}, df {result.df}, {_p_text(result.p_value)}"
             if result.method in ("Fisher exact", "Monte Carlo"):
                 statistic += f" ({result.method})"
@@ -801,7 +801,7 @@ def scr_comparison_tables(
                     "reference_basis": basis,
                     "n": int(sum(observed)),
                     "reference_total": int(sum(reference)),
-                    "chi_square": round(result.statistic, 3),
+                    "chi_square": shown,
                     "df": result.df,
                     "p_value": _significant(result.p_value),
                     "method": result.method,
@@ -841,8 +841,9 @@ def scr_comparison_tables(
                     "ci_lower": low,
                     "ci_upper": high,
                     "reading": reading,
-                    "display": f"{d:+.1f} points ({level:.0%} CI {low:+.1f} to {high:+.1f}): "
-                    f"{reading}",
+                    # Starts with a word: a cell starting "-" or "+" would be neutralised.
+                    "display": f"Difference {d:+.1f} points ({level:.0%} CI {low:+.1f} to "
+                    f"{high:+.1f}): {reading}",
                 }
             )
     minimum = ci["min_expected_count"]
