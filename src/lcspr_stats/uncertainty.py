@@ -274,12 +274,15 @@ def exact_median_interval(values: Sequence[float], level: float = 0.95) -> Media
     n = int(data.size)
     if n == 0:
         return MedianInterval(None, None, 0, 0, None)
-    # P(B <= r - 1) <= alpha / 2: r - 1 is the largest such k.
-    k = np.arange(n + 1)
-    below = k[stats.binom.cdf(k, n, 0.5) <= (1 - level) / 2]
-    if below.size == 0:
+    # r - 1 is the largest k with P(B <= k) <= alpha / 2: the binomial's quantile, or
+    # the one below it where the quantile's own cdf is over alpha / 2.
+    half = (1 - level) / 2
+    k = int(stats.binom.ppf(half, n, 0.5))
+    if stats.binom.cdf(k, n, 0.5) > half:
+        k -= 1
+    if k < 0:
         return MedianInterval(None, None, 0, 0, None)
-    r = int(below.max()) + 1
+    r = k + 1
     s = n - r + 1
     coverage = 1 - 2 * float(stats.binom.cdf(r - 1, n, 0.5))
     return MedianInterval(float(data[r - 1]), float(data[s - 1]), r, s, round(coverage, 4))
