@@ -264,8 +264,8 @@ def summary_context(key_figures: dict, settings: Settings) -> dict:
         "clock_start": (kf.get("n_rr_within_15_working_days_threshold") or {}).get(
             "counted_from", "incident"
         ),
-        "i2r_base": _base(i2r),
-        "r2l_base": _base(r2l),
+        "i2r_base": _base({**i2r, **(kf.get("incident_to_rr_weeks_bases") or {})}),
+        "r2l_base": _base({**r2l, **(kf.get("rr_to_lcspr_weeks_bases") or {})}),
         "n_rr_timed": kf.get("n_rr_timed_working_days", i2r.get("n", 0)),
         "n_lcspr_timed": kf.get("n_lcspr_timed_days", r2l.get("n", 0)),
         "n_within_26": kf.get("n_lcspr_within_26_weeks"),
