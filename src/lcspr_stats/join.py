@@ -510,9 +510,9 @@ def link_index_child(
         "datetime64[ns]"
     )
     # The clock of the working days to the rapid review may start here (config).
-    lcsprs["notification_date"] = _lookup(
-        lcsprs["sin_id"], sin_attrs["notification_date"]
-    ).astype("datetime64[ns]")
+    lcsprs["notification_date"] = _lookup(lcsprs["sin_id"], sin_attrs["notification_date"]).astype(
+        "datetime64[ns]"
+    )
     lcsprs["rr_id"] = lcsprs["sin_id"].map(rr_by_sin["rr_id"])
     lcsprs["rr_date"] = _lookup(lcsprs["sin_id"], rr_by_sin["rr_date"]).astype("datetime64[ns]")
     rr_rows = lcsprs["sin_id"].map(rr_by_sin["source_row"])
