@@ -363,3 +363,29 @@ def test_the_methodology_quotes_the_2021_results_the_code_computes(key_figures, 
         f"ages p = {fixed.loc['age_band', 'p_value']:.3f}, death / serious harm "
         f"p = {fixed.loc['death_serious_harm', 'p_value']:.3f}" in doc
     )
+
+
+def test_the_working_days_clock_can_start_at_the_notification():
+    """Tiny cohort L1: incident Mon 2020-12-21, notified Tue 2020-12-22, rapid review Wed
+    2021-01-13. From the incident 14 working days (bank holidays 25 and 28 December and
+    1 January left out, tiny_cohort's docstring); from the notification one fewer, 13."""
+    from dataclasses import replace
+
+    from test_join_tables import SETTINGS, clean_and_link
+    from tiny_cohort import tiny_frames
+
+    from lcspr_stats.derive import derive_fields
+
+    linked, _ = clean_and_link(tiny_frames())
+    by_incident = derive_fields(linked.lcsprs, linked.children, SETTINGS).set_index("lcspr_id")
+    notified = replace(
+        SETTINGS, durations=replace(SETTINGS.durations, rr_clock_start="notification")
+    )
+    by_notification = derive_fields(linked.lcsprs, linked.children, notified).set_index("lcspr_id")
+    assert by_incident.loc["L1", "working_days_incident_to_rr"] == 14
+    assert by_notification.loc["L1", "working_days_incident_to_rr"] == 13
+    # The weeks of Table 3 are from the incident either way.
+    assert (
+        by_notification.loc["L1", "weeks_incident_to_rr"]
+        == by_incident.loc["L1", "weeks_incident_to_rr"]
+    )
