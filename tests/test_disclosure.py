@@ -121,9 +121,10 @@ def test_off_by_default_changes_nothing():
 # --- the bundled cohort, with control on ----------------------------------------------
 
 
-def controlled_run(bundled_run, tmp, **settings):
+def controlled_run(bundled_run, tmp, uncertainty: dict | None = None, **settings):
     processed = bundled_run.parents[1] / "processed" / "2021"
     config = config_with(**settings)
+    config["uncertainty"].update(uncertainty or {})
     results = tmp / "results"
     run_tables(
         2021,
@@ -276,8 +277,14 @@ def test_threshold_is_configurable(bundled_run, tmp_path):
 
 
 def test_goodness_of_fit_counts_and_tests_go_with_their_table_cells(bundled_run, tmp_path):
-    """The tests' observed counts are Table 4's and 5's; a test of a [c] count is [c] too."""
-    results, _ = controlled_run(bundled_run, tmp_path, threshold=10)
+    """The tests' observed counts are Table 4's and 5's; a test of a [c] count is [c] too.
+    (The goodness of fit against fixed SCR shares is made only when the config asks.)"""
+    results, _ = controlled_run(
+        bundled_run,
+        tmp_path,
+        uncertainty={"goodness_of_fit_assuming_fixed_scr_shares": True},
+        threshold=10,
+    )
     tables = results / "tables"
     t4 = pd.read_csv(tables / "table4_age.csv", dtype=str).set_index("age_band")
     counts = pd.read_csv(tables / "goodness_of_fit_counts.csv", dtype=str)
@@ -300,6 +307,37 @@ def test_goodness_of_fit_counts_and_tests_go_with_their_table_cells(bundled_run,
     # band that would give it away, and the total (as without the tests).
     hidden = t4.index[(t4["lcspr_2021_n"] == SUPPRESSED) & (t4.index != "Total")]
     assert sorted(hidden) == ["1-5", "6-10"]
+
+
+def test_two_sample_comparison_goes_with_the_cohort_counts(bundled_run, tmp_path):
+    """Threshold 10 hides two age bands and Table 4's total: every age test and age
+    difference is [c] (each could be solved for a hidden count); the death/serious harm test
+    and the death share's difference, of counts all shown, stay."""
+    results, _ = controlled_run(bundled_run, tmp_path, threshold=10)
+    tables = results / "tables"
+    t4 = pd.read_csv(tables / "table4_age.csv", dtype=str).set_index("age_band")
+    assert t4.loc["Total", "lcspr_2021_n"] == SUPPRESSED
+    tests = pd.read_csv(tables / "scr_comparison_tests.csv", dtype=str).set_index("comparison")
+    for column in ("n", "chi_square", "p_value", "reading", "display"):
+        for comparison in ("age_band", "age_band_trend"):
+            assert tests.loc[comparison, column] == SUPPRESSED, (comparison, column)
+        assert tests.loc["death_serious_harm", column] != SUPPRESSED, column
+    # The SCR side is published: never suppressed.
+    assert (tests["reference_total"] == "235").all()
+    differences = pd.read_csv(tables / "scr_comparison_differences.csv", dtype=str)
+    ages = differences.loc[differences["comparison"] == "age_band"].set_index("category")
+    for band, observed in ages["observed"].items():
+        assert observed == t4.loc[band, "lcspr_2021_n"], band
+    assert (ages[["difference_pp", "ci_lower", "ci_upper", "reading"]] == SUPPRESSED).all().all()
+    death = differences.loc[differences["comparison"] == "death_share"].iloc[0]
+    assert death["difference_pp"] != SUPPRESSED and death["reference_count"] == "132"
+    figures = json.loads((results / "key_figures.json").read_text())
+    compared = figures["scr_comparison"]
+    assert compared["tests"]["age_band"]["p_value"] == SUPPRESSED
+    assert isinstance(compared["tests"]["death_serious_harm"]["p_value"], float)
+    assert compared["differences"]["age_band: 6-10"]["observed"] == SUPPRESSED
+    assert compared["differences"]["age_band: 6-10"]["difference_pp"] == SUPPRESSED
+    assert isinstance(compared["differences"]["death_share: Death"]["ci_lower"], float)
 
 
 def test_the_recoverability_check_can_fail():

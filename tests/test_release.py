@@ -216,17 +216,22 @@ def test_median_intervals_contain_the_published_medians(key_figures, table):
     assert t3.loc[t3["statistic"] != "Median", ["ci_lower", "ci_upper"]].isna().all().all()
 
 
-def test_goodness_of_fit_against_the_latest_scr_period(key_figures, table):
-    t4 = table("table4_age")
+def test_goodness_of_fit_against_fixed_scr_shares_when_the_config_asks(table, default_config):
+    """The option's test (SCR shares taken as exact), built from the bundled Tables 4 and 5."""
+    from lcspr_stats.tables import goodness_of_fit_tables
+
+    t4, t5 = table("table4_age"), table("table5_death_serious_harm")
+    periods = pd.read_csv(default_config["reference"]["scr_periods"])
+    tests = goodness_of_fit_tables(t4, t5, periods, 2021)[0].frame.set_index("comparison")
     body = t4.loc[t4["age_band"] != "Total"]
     expected = body["scr_2017_19_n"] / body["scr_2017_19_n"].sum() * body["lcspr_2021_n"].sum()
     statistic, p_value = stats.chisquare(body["lcspr_2021_n"], expected)
-    ages = key_figures["goodness_of_fit"]["age_band"]
+    ages = tests.loc["age_band"]
     assert ages["reference"] == "SCRs 2017-19"
     assert ages["chi_square"] == pytest.approx(statistic, abs=1e-3)
     assert ages["p_value"] == pytest.approx(p_value, rel=1e-2)
     assert ages["method"] == "chi-square" and ages["min_expected"] >= 5
-    harm = key_figures["goodness_of_fit"]["death_serious_harm"]
+    harm = tests.loc["death_serious_harm"]
     expected = [pub.N_LCSPRS * 0.56, pub.N_LCSPRS * 0.44]
     statistic, p_value = stats.chisquare([pub.N_DEATHS, pub.N_SERIOUS_HARM], expected)
     assert harm["chi_square"] == pytest.approx(statistic, abs=1e-3)
@@ -297,7 +302,7 @@ def test_summary_states_the_chapter_1_summary_points(bundled_run):
     ):
         assert sentence in text, sentence
     assert "29.5% to 50.0%" in text  # Wilson interval of the deaths
-    assert "SCRs 2017-19" in text and "p = 0.135" in text
+    assert "SCRs 2017-19" in text and "p = 0.286: no evidence of a difference" in text
 
 
 # --- HTML report ------------------------------------------------------------------------------

@@ -177,8 +177,8 @@ def test_suppressed_figures_read_as_c_and_are_explained():
     assert "The longest case took [c] weeks." in text  # no "over N years" from a [c]
     assert "Of the [c] LCSPRs with both dates, [c] ([c]) were completed within 26 weeks." in text
     assert "of the percentage about a death is [c]," in text
-    assert "LCSPRs completed within 26 weeks: [c] (95% CI not available)" in text
-    assert "(chi-square goodness of fit): [c], not shown because the test could reveal" in text
+    assert "LCSPRs completed within 26 weeks: [c] of [c] (95% CI not available)" in text
+    assert "taken as fixed (chi-square goodness of fit): [c], not shown because the test" in text
     assert "This gave a different sub-sample, of [c] cases." in text
     # What [c] means is said once, near the top (the notice's form: a quoted line).
     explained = [line for line in text.splitlines() if "[c] = confidential" in line]

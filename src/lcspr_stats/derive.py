@@ -167,9 +167,13 @@ def derive_fields(lcsprs: pd.DataFrame, children: pd.DataFrame, settings: Settin
     out["weeks_rr_to_lcspr"] = weeks_between(out["rr_date"], out["date_submitted"], mode).where(
         usable_r2l
     )
+    # The clock starts at the incident (as published) or at the notification (config);
+    # the column keeps its name either way.
+    clock = "notification_date" if durations.rr_clock_start == "notification" else "incident_date"
+    usable_clock = usable_i2r & ~(out["rr_date"] < out[clock]).fillna(False)
     out["working_days_incident_to_rr"] = working_days(
-        out["incident_date"], out["rr_date"], durations.bank_holiday_subdivision
-    ).where(usable_i2r)
+        out[clock], out["rr_date"], durations.bank_holiday_subdivision
+    ).where(usable_clock)
     out["rr_within_working_days"] = (
         out["working_days_incident_to_rr"] <= durations.rr_within_working_days
     ).astype("boolean")

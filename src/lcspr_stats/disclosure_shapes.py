@@ -169,6 +169,32 @@ def part_of_whole(label: str, part: str, whole: str, pct: str | None) -> Callabl
     return shape
 
 
+def decisions_by_year(grid: DisclosureGrid, table: Table, context: GridContext) -> Cells:
+    """Table 2: received = decided + pending (+ no valid decision); decided = commissioned
+    + not commissioned (implicit); commissioned as a share of received and of decided."""
+    frame = table.frame
+    cells = {}
+    for position, row in enumerate(frame["year_received"].astype(str)):
+
+        def count(column: str, position: int = position, row: str = row) -> Cell:
+            return grid.count(table.name, position, row, column, frame.at[position, column])
+
+        k, n = count("n_lcspr_commissioned"), count("n_rapid_reviews")
+        pending, decided = count("n_pending"), count("n_decided")
+        grid.sum_of(n, [decided, pending], rest_label=f"{row}: received with no valid decision")
+        grid.sum_of(decided, [k], rest_label=f"{row}: not commissioned")
+        for pct, of in (("pct_commissioned", n), ("pct_commissioned_of_decided", decided)):
+            if pd.notna(frame.at[position, pct]):
+                grid.percent(table.name, position, pct, k, of)
+        cells[row] = {
+            "n_lcspr_commissioned": k,
+            "n_rapid_reviews": n,
+            "n_pending": pending,
+            "n_decided": decided,
+        }
+    return cells
+
+
 def measure_statistics(grid: DisclosureGrid, table: Table, context: GridContext) -> Cells:
     """Table 3: each measure's N, and statistics (median, range ...) that describe it."""
     frame = table.frame
@@ -186,6 +212,10 @@ def measure_statistics(grid: DisclosureGrid, table: Table, context: GridContext)
         measure, statistic = str(frame.at[position, "measure"]), frame.at[position, "statistic"]
         if statistic != "N" and measure in n_cells:
             grid.statistics[(table.name, position, "value")] = (n_cells[measure],)
+            # The median's interval and its coverage (which gives N away) go with N too.
+            for column in ("ci_lower", "ci_upper", "ci_coverage"):
+                if column in frame.columns and pd.notna(frame.at[position, column]):
+                    grid.statistics[(table.name, position, column)] = (n_cells[measure],)
     return cells
 
 
@@ -471,3 +501,84 @@ def kaplan_meier_curve(grid: DisclosureGrid, table: Table, context: GridContext)
             grid.sum_of(previous, [cell], rest_label=f"{row}: left the risk set since")
         previous = cell
     return cells
+
+
+# Columns of the two-sample comparison computed from the cohort's counts.
+TWO_SAMPLE_TEST_STATISTICS = (
+    "chi_square",
+    "p_value",
+    "method",
+    "monte_carlo_resamples",
+    "min_expected",
+    "expected_under_minimum",
+    "reading",
+    "display",
+)
+TWO_SAMPLE_DIFFERENCE_STATISTICS = (
+    "cohort_pct",
+    "difference_pp",
+    "ci_lower",
+    "ci_upper",
+    "reading",
+    "display",
+)
+
+
+def two_sample_comparison(age: str, harm: str, differences_name: str) -> Callable:
+    """The two-sample comparison with an SCR period: tests, and differences in points.
+
+    The cohort's counts are its cells in ``age`` and ``harm`` (the SCR counts
+    are published). A test's statistic, p-value and reading could be solved
+    for a suppressed count, so they go with every cohort count of the test;
+    a difference goes with its count and its total. The ``n`` of a test or a
+    difference is its table's total. Returns the cells of both tables.
+    """
+
+    def compared(cells: dict) -> dict[str, tuple[dict[str, Cell], Cell | None]]:
+        ages = {r: c["n"] for r, c in cells.get(age, {}).items() if r != "Total"}
+        harms = {r: c["n"] for r, c in cells.get(harm, {}).items()}
+        age_total = cells.get(age, {}).get("Total", {}).get("n")
+        harm_total = harms.pop("Total", None)
+        return {
+            "age_band": (ages, age_total),
+            "age_band_trend": (ages, age_total),
+            "death_serious_harm": (harms, harm_total),
+            "death_share": (harms, harm_total),
+        }
+
+    def shape(grid: DisclosureGrid, tests: Table, context: GridContext) -> dict[str, Cells]:
+        by_comparison = compared(context.cells)
+        found: dict[str, Cells] = {tests.name: {}}
+        frame = tests.frame
+        for position in range(len(frame)):
+            comparison = str(frame.at[position, "comparison"])
+            by_category, total = by_comparison.get(comparison, ({}, None))
+            n = grid.count(tests.name, position, comparison, "n", frame.at[position, "n"])
+            grid.equal(total, n)
+            found[tests.name][comparison] = {"n": n}
+            members = (n, *by_category.values())
+            for column in TWO_SAMPLE_TEST_STATISTICS:
+                if column in frame.columns:
+                    grid.statistics[(tests.name, position, column)] = members
+        differences = context.tables.get(differences_name)
+        if differences is not None:
+            frame = differences.frame
+            found[differences.name] = {}
+            for position in range(len(frame)):
+                comparison = str(frame.at[position, "comparison"])
+                category = str(frame.at[position, "category"])
+                row = f"{comparison}: {category}"
+                by_category, total = by_comparison.get(comparison, ({}, None))
+                k = grid.count(
+                    differences.name, position, row, "observed", frame.at[position, "observed"]
+                )
+                n = grid.count(differences.name, position, row, "n", frame.at[position, "n"])
+                grid.equal(by_category.get(category), k)
+                grid.equal(total, n)
+                found[differences.name][row] = {"observed": k, "n": n}
+                for column in TWO_SAMPLE_DIFFERENCE_STATISTICS:
+                    if column in frame.columns:
+                        grid.statistics[(differences.name, position, column)] = (k, n)
+        return found
+
+    return shape

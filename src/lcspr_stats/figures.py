@@ -129,6 +129,18 @@ def _finish(figure, bottom: float = 0.16) -> None:
     figure.subplots_adjust(left=0.1, right=0.97, bottom=bottom)
 
 
+def _keep_inside(figure, axes, labels: list) -> None:
+    """A line's label that would run past the chart's right edge goes on the line's left."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    renderer = FigureCanvasAgg(figure).get_renderer()
+    right = axes.get_window_extent(renderer).x1
+    for label in labels:
+        if label.get_window_extent(renderer).x1 > right:
+            label.set_horizontalalignment("right")
+            label.set_position((-6, 0))
+
+
 def _whole_numbers(axis) -> None:
     """Counts: ticks at whole numbers only."""
     from matplotlib.ticker import MaxNLocator
@@ -458,9 +470,13 @@ def _duration_chart(
         lines.append((median, f"Median: {median:g} weeks", "--", TEXT, 2, 0.87))
     # The expectation is a wide orange line under a thin dashed median line, so
     # both stay visible where they coincide (as for incident to rapid review).
+    # The axis reaches past every line, so a line (and its label) is never off the chart.
+    top_bin = float(bins["weeks_to"].max()) if len(bins) else 1.0
+    axes.set_xlim(0, max([top_bin] + [1.05 * x for x, *_ in lines]))
+    labels_drawn = []
     for x, text, style, colour_line, width, height in lines:
         axes.axvline(x, color=colour_line, linestyle=style, linewidth=width)
-        axes.annotate(
+        label = axes.annotate(
             text,
             xy=(x, height),
             xycoords=("data", "axes fraction"),
@@ -473,11 +489,12 @@ def _duration_chart(
             # A white box keeps the label readable where it crosses the other line.
             bbox={"facecolor": "white", "edgecolor": "none", "pad": 1.5},
         )
-    axes.set_xlim(0, float(bins["weeks_to"].max()) if len(bins) else 1)
+        labels_drawn.append(label)
     axes.set_xlabel(xlabel)
     axes.set_ylabel("Number of LCSPRs")
     _whole_numbers(axes.yaxis)
     _finish(figure)
+    _keep_inside(figure, axes, labels_drawn)
     drawn = [i for i, k in enumerate(counts) if k is not None]
     peak = max(drawn, key=lambda i: (counts[i], -i)) if drawn else None
     width = int(widths.iloc[0]) if len(widths) else 1

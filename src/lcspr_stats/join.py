@@ -347,13 +347,20 @@ def sin_attributes(sins: pd.DataFrame) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        ``incident_date``, ``child_sex``, ``child_age_years`` and
-        ``child_ethnicity`` by ``sin_id``.
+        ``incident_date``, ``notification_date``, ``child_sex``,
+        ``child_age_years`` and ``child_ethnicity`` by ``sin_id``.
     """
     # (with the classification a sex or ethnicity was read through, where one was)
     via = [c for c in ("child_sex_classification", "child_ethnicity_classification") if c in sins]
     return sins.set_index("sin_id")[
-        ["incident_date", "child_sex", "child_age_years", "child_ethnicity", *via]
+        [
+            "incident_date",
+            "notification_date",
+            "child_sex",
+            "child_age_years",
+            "child_ethnicity",
+            *via,
+        ]
     ]
 
 
@@ -599,6 +606,10 @@ def link_index_child(
         lcsprs[flag] = lcsprs[flag].astype("boolean").fillna(False).astype(bool)
     lcsprs["age_years"] = lcsprs["age_years"].astype("Int64")
     lcsprs["incident_date"] = _lookup(lcsprs["sin_id"], sin_attrs["incident_date"]).astype(
+        "datetime64[ns]"
+    )
+    # The clock of the working days to the rapid review may start here (config).
+    lcsprs["notification_date"] = _lookup(lcsprs["sin_id"], sin_attrs["notification_date"]).astype(
         "datetime64[ns]"
     )
     lcsprs["rr_id"] = lcsprs["sin_id"].map(rr_by_sin["rr_id"])

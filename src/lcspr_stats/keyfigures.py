@@ -38,14 +38,25 @@ KEY_ORDER = [
     "rr_received_by_year",
     "lcspr_commissioned_by_year",
     "pct_commissioned_by_year",
+    "rr_pending_by_year",
+    "rr_decided_by_year",
+    "pct_commissioned_of_decided_by_year",
     "incident_to_rr_weeks",
     "rr_to_lcspr_weeks",
+    "incident_to_rr_weeks_bases",
+    "rr_to_lcspr_weeks_bases",
     "n_rr_within_15_working_days",
     "pct_rr_within_15_working_days",
     "n_lcspr_within_26_weeks",
     "pct_lcspr_within_26_weeks",
     "lcspr_pipeline",
     "lcspr_time_to_completion",
+    "n_rr_timed_working_days",
+    "n_lcspr_timed_days",
+    "n_rr_within_15_working_days_threshold",
+    "pct_rr_within_15_working_days_threshold",
+    "n_lcspr_within_26_weeks_threshold",
+    "pct_lcspr_within_26_weeks_threshold",
     "age_band_counts",
     "n_age_known",
     "ethnic_group_counts",
@@ -149,6 +160,25 @@ def key_figures(
             "range": num(rows["Range"]),
         }
 
+    def bases(measure: str) -> dict:
+        # The LCSPRs with both dates (in order) before the named exclusions, and those
+        # excluded by name: n = n_with_both_dates - excluded_by_name.
+        start, end, early, excluded = {
+            "incident_to_rapid_review": (
+                "incident_date", "rr_date", "rr_before_incident", "excluded_incident_to_rr"
+            ),
+            "rapid_review_to_lcspr": (
+                "rr_date", "date_submitted", "lcspr_before_rr", "excluded_rr_to_lcspr"
+            ),
+        }[measure]  # fmt: skip
+        if not {start, end, early, excluded} <= set(lcsprs.columns):
+            return {}
+        both = lcsprs[start].notna() & lcsprs[end].notna() & ~lcsprs[early].astype(bool)
+        return {
+            "n_with_both_dates": int(both.sum()),
+            "excluded_by_name": int((both & lcsprs[excluded].notna()).sum()),
+        }
+
     is_published = lcsprs["published"].isin(codebook["published_statuses"])
     harm_frame = by_name[reg.SERIOUS_HARM_CATEGORIES]
     groups = harm_frame.loc[harm_frame["harm_category"].str.endswith("(all)")]
@@ -179,8 +209,12 @@ def key_figures(
             str(y): None if pd.isna(v) else int(v)
             for y, v in zip(t2["year_received"], t2["pct_commissioned"])
         },
+        **_decisions(t2),
         "incident_to_rr_weeks": weeks("incident_to_rapid_review"),
         "rr_to_lcspr_weeks": weeks("rapid_review_to_lcspr"),
+        # Beside the published dicts, which keep their keys.
+        "incident_to_rr_weeks_bases": bases("incident_to_rapid_review"),
+        "rr_to_lcspr_weeks_bases": bases("rapid_review_to_lcspr"),
         "n_rr_within_15_working_days": int(rr_timely["n_within"]),
         "pct_rr_within_15_working_days": None
         if pd.isna(rr_timely["pct"])
@@ -189,6 +223,9 @@ def key_figures(
         "pct_lcspr_within_26_weeks": None
         if pd.isna(lcspr_timely["pct"])
         else int(lcspr_timely["pct"]),
+        **_thresholds(settings),
+        "n_rr_timed_working_days": int(rr_timely["n"]),
+        "n_lcspr_timed_days": int(lcspr_timely["n"]),
         "age_band_counts": {
             b["label"]: int((index["age_band"] == b["label"]).sum()) for b in codebook["age_bands"]
         },
@@ -223,6 +260,44 @@ def key_figures(
     return _ordered(figures)
 
 
+def _decisions(t2: pd.DataFrame) -> dict:
+    """Table 2's pending and decided rapid reviews, and commissioned of decided, by year."""
+    if not {"n_pending", "n_decided", "pct_commissioned_of_decided"} <= set(t2.columns):
+        return {}
+    years = [str(y) for y in t2["year_received"]]
+    return {
+        "rr_pending_by_year": {y: int(v) for y, v in zip(years, t2["n_pending"])},
+        "rr_decided_by_year": {y: int(v) for y, v in zip(years, t2["n_decided"])},
+        "pct_commissioned_of_decided_by_year": {
+            y: None if pd.isna(v) else int(v)
+            for y, v in zip(years, t2["pct_commissioned_of_decided"])
+        },
+    }
+
+
+def _thresholds(settings: Settings) -> dict:
+    """Companions of the timeliness keys: the threshold each one was counted with.
+
+    The keys keep their published names (``..._15_working_days``,
+    ``..._26_weeks``) whatever the config says; these say what was used.
+    """
+    durations = settings.durations
+    rr = {
+        "working_days": int(durations.rr_within_working_days),
+        "counted_from": durations.rr_clock_start,
+    }
+    lcspr = {
+        "days": int(durations.lcspr_within_days),
+        "weeks": round(int(durations.lcspr_within_days) / 7, 1),
+    }
+    return {
+        "n_rr_within_15_working_days_threshold": rr,
+        "pct_rr_within_15_working_days_threshold": dict(rr),
+        "n_lcspr_within_26_weeks_threshold": lcspr,
+        "pct_lcspr_within_26_weeks_threshold": dict(lcspr),
+    }
+
+
 def _bounds(lower: object, upper: object) -> dict | None:
     if pd.isna(lower) or pd.isna(upper):
         return None
@@ -255,7 +330,10 @@ def uncertainty_figures(
 
     def median_ci(measure: str) -> dict | None:
         row = t3.loc[(t3["measure"] == measure) & (t3["statistic"] == "Median")].iloc[0]
-        return _bounds(row["ci_lower"], row["ci_upper"])
+        bounds = _bounds(row["ci_lower"], row["ci_upper"])
+        if bounds is not None and pd.notna(row.get("ci_coverage", pd.NA)):
+            bounds["coverage"] = float(row["ci_coverage"])
+        return bounds
 
     previous = str(year - 1)
     published = int(lcsprs["published"].isin(codebook["published_statuses"]).sum())
@@ -266,7 +344,9 @@ def uncertainty_figures(
             "confidence_level": ci["confidence_level"],
             "interval_method": "Wilson score",
             "interval_decimals": ci["interval_decimals"],
-            "median_interval_method": "percentile bootstrap",
+            "median_interval_method": "percentile bootstrap"
+            if ci["median_interval"] == "bootstrap"
+            else "exact (order statistics)",
             "bootstrap_resamples": ci["bootstrap_resamples"],
             "seed": ci["seed"],
         },
@@ -289,6 +369,16 @@ def uncertainty_figures(
                 t2["pct_commissioned_ci_upper"],
             )
         },
+        "pct_commissioned_of_decided_by_year_ci": {
+            str(y): _bounds(lo, hi)
+            for y, lo, hi in zip(
+                t2["year_received"],
+                t2["pct_commissioned_of_decided_ci_lower"],
+                t2["pct_commissioned_of_decided_ci_upper"],
+            )
+        }
+        if "pct_commissioned_of_decided_ci_lower" in t2.columns
+        else {},
         "pct_rr_within_15_working_days_ci": _bounds(
             timely["pct_ci_lower"].iloc[0], timely["pct_ci_upper"].iloc[0]
         ),
@@ -306,6 +396,7 @@ def uncertainty_figures(
         "age_band_pct_ci": {b: _bounds(t4.loc[b, lower], t4.loc[b, upper]) for b in bands},
         "incident_to_rr_weeks_median_ci": median_ci("incident_to_rapid_review"),
         "rr_to_lcspr_weeks_median_ci": median_ci("rapid_review_to_lcspr"),
+        "scr_comparison": _scr_comparison(by_name),
         "goodness_of_fit": {
             row.comparison: {
                 "reference": row.reference,
@@ -319,6 +410,42 @@ def uncertainty_figures(
                 "n_expected_under_minimum": int(row.n_expected_under_minimum),
             }
             for row in tests.itertuples()
+        },
+    }
+
+
+def _scr_comparison(by_name: dict[str, pd.DataFrame]) -> dict:
+    """The two-sample comparison with an SCR period: each test, and each difference in points."""
+    tests = by_name.get(reg.SCR_COMPARISON_TESTS, pd.DataFrame())
+    differences = by_name.get(reg.SCR_COMPARISON_DIFFERENCES, pd.DataFrame())
+    return {
+        "tests": {
+            row.comparison: {
+                "test": row.test,
+                "reference": row.reference,
+                "n": int(row.n),
+                "reference_total": int(row.reference_total),
+                "chi_square": float(row.chi_square),
+                "df": int(row.df),
+                "p_value": float(row.p_value),
+                "method": row.method,
+                "min_expected": float(row.min_expected),
+                "reading": row.reading,
+            }
+            for row in tests.itertuples()
+        },
+        "differences": {
+            f"{row.comparison}: {row.category}": {
+                "observed": int(row.observed),
+                "n": int(row.n),
+                "reference_count": int(row.reference_count),
+                "reference_total": int(row.reference_total),
+                "difference_pp": float(row.difference_pp),
+                "ci_lower": float(row.ci_lower),
+                "ci_upper": float(row.ci_upper),
+                "reading": row.reading,
+            }
+            for row in differences.itertuples()
         },
     }
 
@@ -367,6 +494,12 @@ def figure_cells(
         count(("rr_received_by_year", key), received)
         count(("lcspr_commissioned_by_year", key), commissioned)
         pct(("pct_commissioned_by_year", key), commissioned, received)
+        pending = cell(t2, key, "n_pending")
+        decided = cell(t2, key, "n_decided")
+        if key in (figures.get("rr_decided_by_year") or {}):
+            count(("rr_pending_by_year", key), pending)
+            count(("rr_decided_by_year", key), decided)
+            pct(("pct_commissioned_of_decided_by_year", key), commissioned, decided)
     for key, measure in (
         ("incident_to_rr_weeks", "incident_to_rapid_review"),
         ("rr_to_lcspr_weeks", "rapid_review_to_lcspr"),
@@ -375,6 +508,10 @@ def figure_cells(
         count((key, "n"), n_cell)
         for statistic in ("median", "min", "max", "range"):
             mapping[(key, statistic)] = ("statistic", n_cell, None)
+        # n = n_with_both_dates - excluded_by_name. The number excluded by name is
+        # public (Table 3's note says it), so the total goes with n.
+        if n_cell is not None and "n_with_both_dates" in (figures.get(f"{key}_bases") or {}):
+            mapping[(f"{key}_bases", "n_with_both_dates")] = ("statistic", (n_cell,), None)
     timely = list(cells.get(reg.TIMELINESS, {}).values())
     for position, (n_key, pct_key) in enumerate(
         (
@@ -384,6 +521,10 @@ def figure_cells(
     ):
         if position < len(timely):
             count((n_key,), timely[position]["n_within"])
+            count(
+                (("n_rr_timed_working_days", "n_lcspr_timed_days")[position],),
+                timely[position]["n"],
+            )
             pct((pct_key,), timely[position]["n_within"], timely[position]["n"])
     for key in figures.get("age_band_counts", {}):
         count(("age_band_counts", key), cell(reg.TABLE4, key))
@@ -429,6 +570,24 @@ def figure_cells(
             mapping[("lcspr_time_to_completion", *key)] = ("statistic", km_members, None)
         else:
             count(("lcspr_time_to_completion", *key), cell(reg.TIME_TO_LCSPR, row))
+    comparison = figures.get("scr_comparison") or {}
+    for name, row in cells.get(reg.SCR_COMPARISON_TESTS, {}).items():
+        n_cell = row["n"]
+        _table, position, _column = grid.where[n_cell]
+        members = grid.statistics.get((reg.SCR_COMPARISON_TESTS, position, "p_value"), (n_cell,))
+        for statistic in (comparison.get("tests") or {}).get(name, {}):
+            if statistic == "n":
+                count(("scr_comparison", "tests", name, "n"), n_cell)
+            elif not statistic.startswith("reference") and statistic not in ("test", "df"):
+                mapping[("scr_comparison", "tests", name, statistic)] = ("statistic", members, None)
+    for name, row in cells.get(reg.SCR_COMPARISON_DIFFERENCES, {}).items():
+        k, n_cell = row["observed"], row["n"]
+        for statistic in (comparison.get("differences") or {}).get(name, {}):
+            path = ("scr_comparison", "differences", name, statistic)
+            if statistic in ("observed", "n"):
+                count(path, k if statistic == "observed" else n_cell)
+            elif not statistic.startswith("reference"):
+                mapping[path] = ("statistic", (k, n_cell), None)
     count(("n_subsample",), cell(reg.SUBSAMPLE, "all: LCSPRs"))
     count(("n_race_subsample",), cell(reg.RACE_SUBSAMPLE, "Total"))
 

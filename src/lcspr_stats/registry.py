@@ -55,6 +55,8 @@ REVIEW_PIPELINE = "review_pipeline"
 TIME_TO_LCSPR = "time_to_lcspr"
 TIME_TO_LCSPR_CURVE = "time_to_lcspr_curve"
 TIME_TO_LCSPR_BY_YEAR = "time_to_lcspr_by_rr_year"
+SCR_COMPARISON_TESTS = "scr_comparison_tests"
+SCR_COMPARISON_DIFFERENCES = "scr_comparison_differences"
 
 # Populations a table can count (``population`` of a declaration).
 POPULATIONS = {
@@ -194,6 +196,9 @@ class TableSpec:
         (``{row: n}``, or ``{row: {column: n}}`` for a cross-tabulation).
     declared : dict or None
         The config declaration, for a table declared in config.
+    applies : callable
+        ``applies(settings) -> bool``: whether the run makes the table at all
+        (a table behind a config option; its CSV is then not a target).
     """
 
     name: str
@@ -211,6 +216,7 @@ class TableSpec:
     scrub_note: Callable | None = None
     key_figure: str | None = None
     declared: dict | None = None
+    applies: Callable[[Settings], bool] = field(default=lambda settings: True)
 
 
 def _total(population: str, row: str = "Total", column: str = "n") -> Callable:
@@ -288,6 +294,21 @@ def _comparison_group(ctx: BuildContext) -> list[Table]:
     return _build().goodness_of_fit_tables(
         ctx.built[TABLE4].frame, ctx.built[TABLE5].frame, ctx.periods, ctx.year, ctx.ci
     )
+
+
+def _scr_comparison_group(ctx: BuildContext) -> list[Table]:
+    return _build().scr_comparison_tables(
+        ctx.built[TABLE4].frame,
+        ctx.built[TABLE5].frame,
+        ctx.periods,
+        ctx.year,
+        ctx.rounding,
+        ctx.ci,
+    )
+
+
+def _fixed_shares(settings: Settings) -> bool:
+    return settings.uncertainty.goodness_of_fit_assuming_fixed_scr_shares
 
 
 def _table4(ctx: BuildContext) -> Table:
@@ -394,9 +415,7 @@ FIXED: list[TableSpec] = [
         lambda ctx: _build().table2_rapid_reviews(
             ctx.rapid_reviews, ctx.rr_years, ctx.rounding, ctx.ci
         ),
-        shape=shapes.part_of_whole(
-            "year_received", "n_lcspr_commissioned", "n_rapid_reviews", "pct_commissioned"
-        ),
+        shape=shapes.decisions_by_year,
         redisplay=lambda row, frame: display.n_pct(
             row["n_lcspr_commissioned"], row["pct_commissioned"]
         ),
@@ -556,12 +575,34 @@ FIXED: list[TableSpec] = [
         ),
     ),
     TableSpec(
+        SCR_COMPARISON_TESTS,
+        "comparison",
+        _from_group("scr_comparison", _scr_comparison_group, SCR_COMPARISON_TESTS),
+        shape=shapes.two_sample_comparison(TABLE4, TABLE5, SCR_COMPARISON_DIFFERENCES),
+        late=True,
+        shapes_several=True,
+    ),
+    TableSpec(
+        SCR_COMPARISON_DIFFERENCES,
+        "comparison",
+        _from_group("scr_comparison", _scr_comparison_group, SCR_COMPARISON_DIFFERENCES),
+        # Shaped with the tests (two_sample_comparison above).
+        shape=None,
+        late=True,
+        row_label=lambda frame: (
+            _joined("comparison", "category")(frame)
+            if "category" in frame.columns
+            else [str(v) for v in frame[frame.columns[0]]]
+        ),
+    ),
+    TableSpec(
         GOODNESS_OF_FIT,
         "comparison",
         _from_group("comparison", _comparison_group, GOODNESS_OF_FIT),
         shape=shapes.comparison_tests(TABLE4, TABLE5, GOODNESS_OF_FIT_COUNTS),
         late=True,
         shapes_several=True,
+        applies=_fixed_shares,
     ),
     TableSpec(
         GOODNESS_OF_FIT_COUNTS,
@@ -570,6 +611,7 @@ FIXED: list[TableSpec] = [
         # Shaped with the tests (comparison_tests above), whose counts they are.
         shape=None,
         late=True,
+        applies=_fixed_shares,
         row_label=lambda frame: (
             _joined("comparison", "category")(frame)
             if "category" in frame.columns
@@ -607,7 +649,7 @@ def table_specs(settings: Settings | dict) -> list[TableSpec]:
 def _specs(settings: Settings) -> tuple[TableSpec, ...]:
     from .breakdowns import check_declaration, declared_spec
 
-    specs = list(FIXED)
+    specs = [spec for spec in FIXED if spec.applies(settings)]
     for declaration in settings.breakdowns:
         check_declaration(declaration, settings.codebook.raw)
         spec = declared_spec(declaration)

@@ -195,12 +195,16 @@ class Durations:
         The ``holidays`` subdivision whose bank holidays are not working days.
     lcspr_within_days : int
         Target for rapid review to LCSPR, in days.
+    rr_clock_start : str
+        ``incident`` (as published) or ``notification``: the date the working
+        days to the rapid review are counted from.
     """
 
     weeks: str
     rr_within_working_days: int
     bank_holiday_subdivision: str
     lcspr_within_days: int
+    rr_clock_start: str = "incident"
 
 
 @dataclass(frozen=True)
@@ -413,6 +417,10 @@ class Uncertainty:
         The reference period compared with; ``None`` means the last one listed.
     min_expected_count : float
     monte_carlo_resamples : int
+    median_interval : str
+        ``exact`` (order statistics, no seed) or ``bootstrap``.
+    goodness_of_fit_assuming_fixed_scr_shares : bool
+        Also test the cohort against the SCR shares taken as exact (the old test).
     """
 
     confidence_level: float
@@ -422,6 +430,8 @@ class Uncertainty:
     comparison_period: str | None
     min_expected_count: float
     monte_carlo_resamples: int
+    median_interval: str = "exact"
+    goodness_of_fit_assuming_fixed_scr_shares: bool = False
 
     def as_dict(self) -> dict:
         """The section as a dict (the ``ci`` mapping table builders and key figures take)."""
@@ -579,6 +589,7 @@ class Settings:
                 rr_within_working_days=int(durations["rr_within_working_days"]),
                 bank_holiday_subdivision=durations["bank_holiday_subdivision"],
                 lcspr_within_days=int(durations["lcspr_within_days"]),
+                rr_clock_start=durations["rr_clock_start"],
             ),
             percent_rounding=filled["percent_rounding"],
             exclusions=tuple(
@@ -614,6 +625,10 @@ class Settings:
                 comparison_period=ci["comparison_period"],
                 min_expected_count=ci["min_expected_count"],
                 monte_carlo_resamples=int(ci["monte_carlo_resamples"]),
+                median_interval=ci["median_interval"],
+                goodness_of_fit_assuming_fixed_scr_shares=bool(
+                    ci["goodness_of_fit_assuming_fixed_scr_shares"]
+                ),
             ),
             disclosure=Disclosure(
                 enabled=bool(sdc["enabled"]),

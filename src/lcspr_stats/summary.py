@@ -22,6 +22,11 @@ if TYPE_CHECKING:
 
 TEMPLATES = resources.files("lcspr_stats") / "templates"
 
+# What the Panel's guidance and the statute expect (published facts, not settings): the
+# summary credits them only these numbers and calls any other threshold the config's.
+PANEL_RR_WORKING_DAYS = 15
+STATUTORY_LCSPR_WEEKS = 26
+
 
 def number(value: float | int | str | None) -> str:
     """A figure as printed: whole numbers without a decimal point (58.0 -> "58"), or ``[c]``."""
@@ -31,6 +36,30 @@ def number(value: float | int | str | None) -> str:
         return SUPPRESSED
     value = float(value)
     return f"{int(value)}" if value.is_integer() else f"{value:g}"
+
+
+def percentage_1dp(share: float | str | None) -> str | None:
+    """A share 0-1 as a percentage to one decimal place (``0.963`` -> ``"96.3%"``)."""
+    if share is None:
+        return None
+    if is_suppressed(share):
+        return SUPPRESSED
+    return f"{100 * float(share):.1f}%"
+
+
+def _scr_context(kf: dict, alpha: float) -> dict:
+    """The two-sample comparison with the SCR period, for the summary."""
+    comparison = kf.get("scr_comparison") or {}
+    tests = comparison.get("tests") or {}
+    differences = comparison.get("differences") or {}
+    reference = next((v.get("reference") for v in tests.values()), None)
+    return {
+        "reference": reference,
+        "age": _two_sample(tests.get("age_band"), alpha),
+        "trend": _two_sample(tests.get("age_band_trend"), alpha),
+        "harm": _two_sample(tests.get("death_serious_harm"), alpha),
+        "death": _difference(differences.get("death_share: Death")),
+    }
 
 
 def percentage(value: float | int | str | None) -> str:
@@ -129,6 +158,52 @@ def _test(result: dict | None, alpha: float, minimum: float) -> dict | None:
     }
 
 
+def _two_sample(result: dict | None, alpha: float) -> dict | None:
+    """A two-sample test of the comparison, worded for readers."""
+    if not result:
+        return None
+    withheld = any(is_suppressed(v) for v in result.values())
+    p = result["p_value"]
+    return {
+        **result,
+        "suppressed": withheld,
+        "p_text": "" if withheld else ("p < 0.001" if p < 0.001 else f"p = {p:.3f}"),
+        "statistic_text": "" if withheld else f"{result['chi_square']:.2f}",
+        "df_text": plural(result["df"], "degree of freedom", "degrees of freedom"),
+        "evidence": not withheld and p < alpha,
+    }
+
+
+def _difference(result: dict | None) -> dict | None:
+    """A difference in percentage points with its interval, worded for readers."""
+    if not result:
+        return None
+    if any(is_suppressed(v) for v in result.values()):
+        return {"suppressed": True}
+    return {
+        **result,
+        "suppressed": False,
+        "text": f"{result['difference_pp']:+.1f} percentage points",
+        "ci_text": f"{result['ci_lower']:+.1f} to {result['ci_upper']:+.1f}",
+        "evidence": not (result["ci_lower"] <= 0 <= result["ci_upper"]),
+    }
+
+
+def _base(weeks: dict) -> dict:
+    """How a duration's base is said: with both dates, excluded by name, leaving n."""
+    both, excluded = weeks.get("n_with_both_dates"), weeks.get("excluded_by_name") or 0
+    n = weeks.get("n", 0)
+    if both is None or not excluded:
+        return {"text": f"Of the {plural(n, 'LCSPR')}", "excluded": "", "n": n}
+    verb = "is" if excluded == 1 else "are"
+    return {
+        "text": f"Of the {plural(both, 'LCSPR')}",
+        "excluded": f"{number(excluded)} {verb} excluded by name (reasons in the note under "
+        f"Table 3), leaving {number(n)}",
+        "n": n,
+    }
+
+
 def summary_context(key_figures: dict, settings: Settings) -> dict:
     """Everything the summary template needs, computed from the key figures.
 
@@ -181,6 +256,18 @@ def summary_context(key_figures: dict, settings: Settings) -> dict:
         },
         "expected_weeks": number(kf["lcspr_expected_weeks"]),
         "expected_working_days": kf["rr_expected_working_days"],
+        # The published expectations, said as such only when the config uses them.
+        "panel_working_days": PANEL_RR_WORKING_DAYS,
+        "statutory_weeks": STATUTORY_LCSPR_WEEKS,
+        "working_days_are_panels": kf["rr_expected_working_days"] == PANEL_RR_WORKING_DAYS,
+        "weeks_are_statutory": kf["lcspr_expected_weeks"] == STATUTORY_LCSPR_WEEKS,
+        "clock_start": (kf.get("n_rr_within_15_working_days_threshold") or {}).get(
+            "counted_from", "incident"
+        ),
+        "i2r_base": _base({**i2r, **(kf.get("incident_to_rr_weeks_bases") or {})}),
+        "r2l_base": _base({**r2l, **(kf.get("rr_to_lcspr_weeks_bases") or {})}),
+        "n_rr_timed": kf.get("n_rr_timed_working_days", i2r.get("n", 0)),
+        "n_lcspr_timed": kf.get("n_lcspr_timed_days", r2l.get("n", 0)),
         "n_within_26": kf.get("n_lcspr_within_26_weeks"),
         "pct_within_26": percentage(kf.get("pct_lcspr_within_26_weeks")),
         "n_within_15": kf.get("n_rr_within_15_working_days"),
@@ -199,6 +286,12 @@ def summary_context(key_figures: dict, settings: Settings) -> dict:
         },
         "pct_published": percentage(kf.get("pct_published")),
         "bootstrap_resamples": f"{(kf.get('uncertainty') or {}).get('bootstrap_resamples', 0):,}",
+        "median_method": (kf.get("uncertainty") or {}).get("median_interval_method", ""),
+        "coverage": {
+            measure: percentage_1dp((kf.get(f"{measure}_median_ci") or {}).get("coverage"))
+            for measure in ("incident_to_rr_weeks", "rr_to_lcspr_weeks")
+        },
+        "scr": _scr_context(kf, alpha),
         "seed": (kf.get("uncertainty") or {}).get("seed"),
         "age_test": _test(tests.get("age_band"), alpha, ci.min_expected_count),
         "harm_test": _test(tests.get("death_serious_harm"), alpha, ci.min_expected_count),

@@ -146,23 +146,38 @@ def table1_year_of_incident(
 def table2_rapid_reviews(
     rapid_reviews: pd.DataFrame, years: list[int], rounding: str, ci: dict | None = None
 ) -> Table:
-    """Rapid reviews received per year and the share that led to an LCSPR."""
+    """Rapid reviews received per year, the decisions still pending, and the LCSPRs commissioned.
+
+    Two shares of commissioned: of all rapid reviews received (as published;
+    a pending decision counts against it) and of those decided (commissioned
+    or not commissioned).
+    """
     received_year = rapid_reviews["rr_date"].dt.year
-    commissioned = rapid_reviews["lcspr_decision"] == "commissioned"
+    decision = rapid_reviews["lcspr_decision"]
+    commissioned = (decision == "commissioned").fillna(False)
+    decided = decision.isin(["commissioned", "not commissioned"]).fillna(False)
+    pending = (decision == "pending").fillna(False)
     rows = []
     for y in years:
         in_year = received_year == y
         n = int(in_year.sum())
-        k = int((in_year & commissioned.fillna(False)).sum())
+        k = int((in_year & commissioned).sum())
+        d = int((in_year & decided).sum())
         rows.append(
             {
                 "year_received": y,
                 "n_rapid_reviews": n,
                 "n_lcspr_commissioned": k,
                 "pct_commissioned": percent(k, n, rounding),
+                # New columns after the published ones, so those keep their places.
+                "n_pending": int((in_year & pending).sum()),
+                "n_decided": d,
+                "pct_commissioned_of_decided": percent(k, d, rounding),
             }
         )
-    frame = pd.DataFrame(rows).astype({"pct_commissioned": "Int64"})
+    frame = pd.DataFrame(rows).astype(
+        {"pct_commissioned": "Int64", "pct_commissioned_of_decided": "Int64"}
+    )
     frame = _insert_interval(
         frame,
         "pct_commissioned",
@@ -170,18 +185,37 @@ def table2_rapid_reviews(
         frame["n_rapid_reviews"].tolist(),
         ci,
     )
+    frame = _insert_interval(
+        frame,
+        "pct_commissioned_of_decided",
+        frame["n_lcspr_commissioned"].tolist(),
+        frame["n_decided"].tolist(),
+        ci,
+    )
     frame["display"] = [
         display.n_pct(k, p)
         for k, p in zip(frame["n_lcspr_commissioned"], frame["pct_commissioned"])
     ]
+    notes = [
+        "Year received is the calendar year of the rapid review date in the Panel's register; "
+        "commissioned is the register's LCSPR decision.",
+        "Pending: no decision yet on whether to commission an LCSPR. Decided: commissioned or "
+        "not commissioned. pct_commissioned is of all rapid reviews received (as published), "
+        "so it counts a pending decision as not commissioned; pct_commissioned_of_decided is "
+        "of those decided, and leaves the pending ones out.",
+    ]
+    unrecorded = frame["n_rapid_reviews"] - frame["n_decided"] - frame["n_pending"]
+    for y, u in zip(frame["year_received"], unrecorded):
+        if u:
+            notes.append(
+                f"{y}: {u} rapid review{'s' if u != 1 else ''} with no valid decision, counted "
+                "in those received, not in those decided or pending."
+            )
     return Table(
         reg.TABLE2,
         f"Table 2: Proportion of rapid reviews leading to LCSPRs, {years[0]}-{years[-1]}",
         frame,
-        [
-            "Year received is the calendar year of the rapid review date in the Panel's register; "
-            "commissioned is the register's LCSPR decision."
-        ],
+        notes,
     )
 
 
@@ -209,8 +243,10 @@ def duration_summary(weeks: pd.Series) -> dict:
 def table3_durations(lcsprs: pd.DataFrame, exclusions: list[dict], ci: dict | None = None) -> Table:
     """Weeks from incident to rapid review and from rapid review to LCSPR.
 
-    The median has a percentile bootstrap interval (``ci_lower``, ``ci_upper``)
-    whose resamples and seed come from the config's ``uncertainty`` section.
+    The median has an interval (``ci_lower``, ``ci_upper``): exact, from order
+    statistics, with its actual coverage (``ci_coverage``), or, when the
+    config's ``uncertainty.median_interval`` says ``bootstrap``, a percentile
+    bootstrap with the config's resamples and seed.
     """
     ci = _ci(ci)
     measures = {
@@ -224,12 +260,7 @@ def table3_durations(lcsprs: pd.DataFrame, exclusions: list[dict], ci: dict | No
     rows, notes = [], []
     for measure, (column, excluded) in measures.items():
         summary = duration_summary(lcsprs[column])
-        median_low, median_high = uncertainty.bootstrap_median_interval(
-            lcsprs[column],
-            ci["confidence_level"],
-            ci["bootstrap_resamples"],
-            ci["seed"],
-        )
+        (median_low, median_high), coverage = uncertainty.median_interval(lcsprs[column], ci)
         reasons = lcsprs[excluded].dropna()
         note = ""
         if len(reasons):
@@ -251,41 +282,58 @@ def table3_durations(lcsprs: pd.DataFrame, exclusions: list[dict], ci: dict | No
                     "value": summary[key],
                     "ci_lower": median_low if statistic == "Median" else None,
                     "ci_upper": median_high if statistic == "Median" else None,
+                    "ci_coverage": coverage if statistic == "Median" else None,
                     "display": display.weeks(statistic, summary[key]),
                     # The exclusion note stands once, on the measure's N row.
                     "note": note if statistic == "N" else "",
                 }
             )
     frame = pd.DataFrame(rows)
-    for column in ("value", "ci_lower", "ci_upper"):
+    for column in ("value", "ci_lower", "ci_upper", "ci_coverage"):
         frame[column] = frame[column].astype("Float64")
     notes.append(
         "N counts the LCSPRs with both dates (not all had sufficient information). "
         "Weeks are completed weeks unless the config says exact."
     )
-    notes.append(
-        f"The median's {ci['confidence_level']:.0%} confidence interval is a percentile "
-        f"bootstrap: {ci['bootstrap_resamples']:,} resamples, seed {ci['seed']}."
-    )
+    if ci["median_interval"] == "bootstrap":
+        notes.append(
+            f"The median's {ci['confidence_level']:.0%} confidence interval is a percentile "
+            f"bootstrap: {ci['bootstrap_resamples']:,} resamples, seed {ci['seed']}."
+        )
+    else:
+        notes.append(
+            f"The median's {ci['confidence_level']:.0%} confidence interval is exact and "
+            "distribution-free: two of the ordered durations, chosen from the binomial "
+            "distribution of how many fall below the median (no random numbers). ci_coverage "
+            f"is its actual coverage, at least {ci['confidence_level']:.0%} because the "
+            "binomial is discrete; it assumes independent durations."
+        )
     return Table(reg.TABLE3, "Table 3: Time taken to complete reports (weeks)", frame, notes)
+
+
+def timeliness_labels(durations: Durations) -> dict[str, str]:
+    """The timeliness rows' labels, with the config's thresholds and clock start in them."""
+    days = durations.rr_within_working_days
+    weeks = durations.lcspr_within_days / 7
+    weeks_text = f"{weeks:g}" if float(weeks).is_integer() else f"{weeks:.1f}"
+    start = "notification" if durations.rr_clock_start == "notification" else "incident"
+    return {
+        "rr": f"rapid review within {days} working days of {start}",
+        "rr_expectation": f"{days} working days",
+        "lcspr": f"LCSPR within {weeks_text} weeks of rapid review",
+        "lcspr_expectation": f"{durations.lcspr_within_days} days ({weeks_text} weeks)",
+    }
 
 
 def timeliness(
     lcsprs: pd.DataFrame, durations: Durations, rounding: str, ci: dict | None = None
 ) -> Table:
-    """Shares within the expected times: 15 working days, 26 weeks (as ``durations`` says)."""
+    """Shares within the expected times (the config's working days and days, e.g. 15 and 182)."""
+    labels = timeliness_labels(durations)
     rows = []
     for measure, column, expectation in (
-        (
-            "rapid review within working days of incident",
-            "rr_within_working_days",
-            f"{durations.rr_within_working_days} working days",
-        ),
-        (
-            "LCSPR within days of rapid review",
-            "lcspr_within_26_weeks",
-            f"{durations.lcspr_within_days} days (26 weeks)",
-        ),
+        (labels["rr"], "rr_within_working_days", labels["rr_expectation"]),
+        (labels["lcspr"], "lcspr_within_26_weeks", labels["lcspr_expectation"]),
     ):
         values = lcsprs[column].dropna().astype(bool)
         n, k = int(values.size), int(values.sum())
@@ -303,8 +351,14 @@ def timeliness(
     frame["display"] = [
         f"{p}% ({k} of {n})" for p, k, n in zip(frame["pct"], frame["n_within"], frame["n"])
     ]
+    start = "notification" if durations.rr_clock_start == "notification" else "incident"
+    notes = [
+        f"Working days are counted from the {start} date to the rapid review date "
+        "(Monday to Friday, less bank holidays); the thresholds are the config's. "
+        "Percentages are of the LCSPRs with both dates (n)."
+    ]
     return Table(
-        reg.TIMELINESS, "Rapid reviews and LCSPRs completed within the expected time", frame
+        reg.TIMELINESS, "Rapid reviews and LCSPRs completed within the expected time", frame, notes
     )
 
 
@@ -492,12 +546,15 @@ def goodness_of_fit_tables(
     year: int,
     ci: dict | None = None,
 ) -> list[Table]:
-    """Compare the cohort's ages and deaths/serious harm with one SCR period.
+    """Test the cohort's ages and deaths/serious harm against one SCR period's fixed shares.
 
-    Chi-square goodness of fit of the cohort's counts against the reference
-    period's proportions (age: from the published counts; death and serious
-    harm: from the published percentages, as no counts were published). Where
-    an expected count is under the minimum, the p-value is simulated.
+    Only when the config's ``uncertainty.goodness_of_fit_assuming_fixed_scr_shares``
+    is true: it takes the SCR percentages as exact (no sampling error of their
+    own), which :func:`scr_comparison_tables` does not. Chi-square goodness of
+    fit of the cohort's counts against the reference period's proportions
+    (age: from the published counts; death and serious harm: from the
+    published percentages, as no counts were published). Where an expected
+    count is under the minimum, the p-value is simulated.
 
     Parameters
     ----------
@@ -588,14 +645,17 @@ def goodness_of_fit_tables(
         f"Where any expected count is under {minimum:g}, the chi-square approximation is "
         f"unreliable and the p-value is simulated instead ({ci['monte_carlo_resamples']:,} "
         f"Monte Carlo samples of the multinomial, seed {ci['seed']}); method says which.",
+        f"This test assumes the {label} shares are exact, fixed proportions: it ignores that "
+        "they come from a sample of reviews too, so it finds differences too readily. The "
+        "two-sample comparison (scr_comparison_tests) does not assume this.",
         "The SCRs and the LCSPRs come from different review systems and selection rules: a "
-        "small p-value says the cohort's distribution differs from the SCR period's by more "
-        "than chance would explain, not why. No correction is made for testing twice.",
+        "small p-value says the cohort's distribution differs from the SCR period's, not why. "
+        "No correction is made for multiple tests.",
     ]
     return [
         Table(
             reg.GOODNESS_OF_FIT,
-            f"Comparison with {label}: chi-square goodness-of-fit tests",
+            f"Comparison with {label} (its shares taken as fixed): goodness-of-fit tests",
             pd.DataFrame(
                 tests,
                 columns=[
@@ -622,6 +682,224 @@ def goodness_of_fit_tables(
                 counts, columns=["comparison", "category", "observed", "reference_pct", "expected"]
             ),
             [f"Expected = LCSPR {year} total times the {label} proportion of the category."],
+        ),
+    ]
+
+
+def _reading(p_value: float, alpha: float) -> str:
+    """A test's result in words (never "within chance")."""
+    return "evidence of a difference" if p_value < alpha else "no evidence of a difference"
+
+
+def _p_text(p_value: float) -> str:
+    return "p < 0.001" if p_value < 0.001 else f"p = {p_value:.3f}"
+
+
+def scr_comparison_tables(
+    age: pd.DataFrame,
+    harm: pd.DataFrame,
+    periods: pd.DataFrame,
+    year: int,
+    rounding: str,
+    ci: dict | None = None,
+) -> list[Table]:
+    """Compare the cohort with one SCR period, both taken as samples.
+
+    Tests (``scr_comparison_tests``): chi-square tests of homogeneity of the
+    age bands and of death / serious harm (``scipy.stats.chi2_contingency``;
+    Fisher's exact test or a Monte Carlo p-value where an expected count is
+    under the minimum), and a chi-square test for linear trend across the
+    ordered age bands (Cochran-Armitage). Effect sizes
+    (``scr_comparison_differences``): the difference in percentage points,
+    cohort minus SCR, with a Newcombe hybrid score interval, for the share of
+    deaths and for each age band.
+
+    The SCR reviews published no count of deaths: it is worked out from the
+    published percentage and total (rounded half up), as the notes say.
+
+    Parameters
+    ----------
+    age, harm : pandas.DataFrame
+        The frames of Tables 4 and 5.
+    periods : pandas.DataFrame
+        The SCR periods; the comparison is with ``uncertainty.comparison_period``
+        or the last period listed.
+    year : int
+        The cohort year.
+    rounding : str
+        Percentage rounding (unused: the SCR count of deaths is rounded half up).
+    ci : dict, optional
+        The ``uncertainty`` settings.
+    """
+    ci = _ci(ci)
+    level = ci["confidence_level"]
+    alpha = 1 - level
+    period = ci.get("comparison_period") or str(periods["period"].iloc[-1])
+    label = dict(zip(periods["period"], periods["period_label"])).get(period, period)
+    cohort_n, ref_n, ref_pct = f"lcspr_{year}_n", f"{period}_n", f"{period}_pct"
+    samples = {}
+    if ref_n in age and cohort_n in age:
+        body = age.loc[age["age_band"] != "Total"]
+        samples["age_band"] = (
+            body["age_band"].tolist(),
+            body[cohort_n].tolist(),
+            body[ref_n].tolist(),
+            "published counts",
+        )
+    if ref_pct in harm and cohort_n in harm:
+        rows = harm.set_index("category")
+        total = rows.loc["Total", ref_n] if ref_n in rows else pd.NA
+        pct = rows.loc["Death", ref_pct] if "Death" in rows.index else pd.NA
+        if not (pd.isna(total) or pd.isna(pct)):
+            # No SCR count of deaths was published: the count nearest the printed share.
+            deaths = (2 * int(pct) * int(total) + 100) // 200  # pct% of total, half up
+            samples["death_serious_harm"] = (
+                ["Death", "Serious harm"],
+                [rows.loc["Death", cohort_n], rows.loc["Serious harm", cohort_n]],
+                [deaths, int(total) - deaths],
+                f"count worked out from the published {int(pct)}% of {int(total)}",
+            )
+    tests, differences = [], []
+    for comparison, (categories, observed, reference, basis) in samples.items():
+        if any(pd.isna(v) for v in [*observed, *reference]):
+            continue
+        observed = [int(v) for v in observed]
+        reference = [int(v) for v in reference]
+        results = [
+            (
+                comparison,
+                "homogeneity",
+                uncertainty.homogeneity_test(
+                    observed,
+                    reference,
+                    ci["min_expected_count"],
+                    ci["monte_carlo_resamples"],
+                    ci["seed"],
+                ),
+            )
+        ]
+        if comparison == "age_band":
+            results.append(
+                ("age_band_trend", "linear trend", uncertainty.trend_test(observed, reference))
+            )
+        for name, test, result in results:
+            if result is None:
+                continue
+            reading = _reading(result.p_value, alpha)
+            if test == "linear trend" and result.p_value < alpha:
+                reading += ": a trend across the ordered age bands"
+            # Held and printed to 2 decimals: rounding once, every output says the same.
+            shown = round(result.statistic, 2)
+            statistic = f"chi-square {shown:.2f}, df {result.df}, {_p_text(result.p_value)}"
+            if result.method in ("Fisher exact", "Monte Carlo"):
+                statistic += f" ({result.method})"
+            tests.append(
+                {
+                    "comparison": name,
+                    "test": test,
+                    "reference": label,
+                    "reference_basis": basis,
+                    "n": int(sum(observed)),
+                    "reference_total": int(sum(reference)),
+                    "chi_square": shown,
+                    "df": result.df,
+                    "p_value": _significant(result.p_value),
+                    "method": result.method,
+                    "monte_carlo_resamples": result.resamples,
+                    "min_expected": round(result.min_expected, 1),
+                    # Categories, not children: not a count to suppress.
+                    "expected_under_minimum": result.n_expected_small,
+                    "reading": reading,
+                    "display": f"{statistic}: {reading}",
+                }
+            )
+        listed = categories if comparison == "age_band" else categories[:1]
+        n, r = sum(observed), sum(reference)
+        for category, k, m in zip(listed, observed, reference):
+            found = uncertainty.newcombe_difference(k, n, m, r, level)
+            if found is None:
+                continue
+            d, low, high = (round(100 * v, 1) for v in found)
+            if low <= 0 <= high:
+                reading = "no evidence of a difference"
+            else:
+                reading = "evidence of a difference: " + (
+                    f"higher in the {year} LCSPRs" if d > 0 else f"lower in the {year} LCSPRs"
+                )
+            differences.append(
+                {
+                    "comparison": "death_share" if comparison != "age_band" else comparison,
+                    "category": category,
+                    "observed": k,
+                    "n": n,
+                    "cohort_pct": round(100 * k / n, 1),
+                    "reference": label,
+                    "reference_count": m,
+                    "reference_total": r,
+                    "reference_pct": round(100 * m / r, 1),
+                    "difference_pp": d,
+                    "ci_lower": low,
+                    "ci_upper": high,
+                    "reading": reading,
+                    # Starts with a word: a cell starting "-" or "+" would be neutralised.
+                    "display": f"Difference {d:+.1f} points ({level:.0%} CI {low:+.1f} to "
+                    f"{high:+.1f}): {reading}",
+                }
+            )
+    minimum = ci["min_expected_count"]
+    caveats = [
+        f"The SCRs of {label} and the LCSPRs come from different review systems, with "
+        "different rules for which cases are reviewed: a difference says the two groups of "
+        "reviews differ, not why.",
+        f"{label} spans 2 to 3 years of reviews, the LCSPR column one year.",
+        "No correction is made for multiple tests: with several tests, one may show a "
+        "difference by chance.",
+    ]
+    notes = [
+        f"Both columns are treated as samples: the LCSPRs of {year} and the SCRs of {label}. "
+        "Chi-square tests of homogeneity (Pearson, no continuity correction) of the counts; "
+        "for the ordered age bands also a chi-square test for linear trend (Cochran-Armitage, "
+        "scores 0, 1, 2, ... in band order).",
+        f"Where an expected count is under {minimum:g}, a 2 x 2 table gets Fisher's exact test "
+        f"and a larger one a Monte Carlo p-value ({ci['monte_carlo_resamples']:,} tables with "
+        f"the same margins, seed {ci['seed']}); method says which.",
+        f"Reading: 'evidence of a difference' where p < {alpha:g}, otherwise 'no evidence of a "
+        "difference' (which is not evidence that there is none).",
+        f"Death and serious harm: the {label} count of deaths was not published; it is worked "
+        "out from the published percentage and total, so it may be off by one.",
+        *caveats,
+    ]
+    difference_notes = [
+        f"Difference in percentage points: the {year} LCSPRs' percentage minus {label}'s "
+        "(percentages of each group's total, from the counts, to one decimal place). Its "
+        f"{level:.0%} interval is Newcombe's hybrid score interval (Wilson score intervals of "
+        "each percentage combined), which assumes two independent samples.",
+        "Reading: 'no evidence of a difference' where the interval includes 0.",
+        f"The {label} count of deaths is worked out from the published percentage and total.",
+        *caveats,
+    ]
+    test_columns = [
+        "comparison", "test", "reference", "reference_basis", "n", "reference_total",
+        "chi_square", "df", "p_value", "method", "monte_carlo_resamples", "min_expected",
+        "expected_under_minimum", "reading", "display",
+    ]  # fmt: skip
+    difference_columns = [
+        "comparison", "category", "observed", "n", "cohort_pct", "reference",
+        "reference_count", "reference_total", "reference_pct", "difference_pp", "ci_lower",
+        "ci_upper", "reading", "display",
+    ]  # fmt: skip
+    return [
+        Table(
+            reg.SCR_COMPARISON_TESTS,
+            f"Comparison with {label}: tests of the two samples",
+            pd.DataFrame(tests, columns=test_columns),
+            notes,
+        ),
+        Table(
+            reg.SCR_COMPARISON_DIFFERENCES,
+            f"Comparison with {label}: differences in percentage points",
+            pd.DataFrame(differences, columns=difference_columns),
+            difference_notes,
         ),
     ]
 

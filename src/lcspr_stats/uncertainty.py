@@ -1,4 +1,4 @@
-"""Uncertainty: Wilson intervals, bootstrap intervals of medians, goodness-of-fit tests."""
+"""Uncertainty: Wilson and Newcombe intervals, median intervals (exact or bootstrap), tests."""
 
 from __future__ import annotations
 
@@ -252,4 +252,270 @@ def goodness_of_fit(
         min_expected=float(expected.min()),
         n_expected_small=small,
         resamples=used,
+    )
+
+
+# --- median intervals without a seed -----------------------------------------------------
+
+
+@dataclass
+class MedianInterval:
+    """A distribution-free interval of the median from two order statistics.
+
+    Attributes
+    ----------
+    lower, upper : float or None
+        The order statistics ``x_(r)`` and ``x_(n - r + 1)`` (1-based, sorted values).
+    rank_lower, rank_upper : int
+        ``r`` and ``n - r + 1``.
+    coverage : float or None
+        The interval's actual coverage, ``P(r <= B <= n - r)`` for ``B ~ Binomial(n, 1/2)``:
+        at least the level asked for (the binomial is discrete, so usually more).
+    """
+
+    lower: float | None
+    upper: float | None
+    rank_lower: int
+    rank_upper: int
+    coverage: float | None
+
+
+def exact_median_interval(values: Sequence[float], level: float = 0.95) -> MedianInterval:
+    """Exact (order-statistic) confidence interval of the median, with its actual coverage.
+
+    The number of observations below the population median is Binomial(n, 1/2)
+    whatever the distribution (for independent observations), so
+    ``[x_(r), x_(n-r+1)]`` covers the median with probability at least
+    ``1 - 2 P(B <= r - 1)``; ``r`` is the largest rank for which that is at
+    least ``level``. This is the interval of
+    ``scipy.stats.quantile_test(x, p=0.5).confidence_interval(level)``. No
+    random numbers, so no seed.
+
+    Parameters
+    ----------
+    values : sequence of float
+        The observations (missing values are dropped).
+    level : float
+        The confidence level asked for.
+
+    Returns
+    -------
+    MedianInterval
+        ``lower`` and ``upper`` are None when no ``r >= 1`` reaches the level
+        (fewer than 6 values at 95%).
+
+    Examples
+    --------
+    >>> exact_median_interval(range(1, 21)).coverage  # x_(6) to x_(15)
+    0.9586
+    """
+    from scipy import stats
+
+    data = np.sort(pd.Series(values, dtype="Float64").dropna().to_numpy(dtype=float))
+    n = int(data.size)
+    if n == 0:
+        return MedianInterval(None, None, 0, 0, None)
+    # r - 1 is the largest k with P(B <= k) <= alpha / 2: the binomial's quantile, or
+    # the one below it where the quantile's own cdf is over alpha / 2.
+    half = (1 - level) / 2
+    k = int(stats.binom.ppf(half, n, 0.5))
+    if stats.binom.cdf(k, n, 0.5) > half:
+        k -= 1
+    if k < 0:
+        return MedianInterval(None, None, 0, 0, None)
+    r = k + 1
+    s = n - r + 1
+    coverage = 1 - 2 * float(stats.binom.cdf(r - 1, n, 0.5))
+    return MedianInterval(float(data[r - 1]), float(data[s - 1]), r, s, round(coverage, 4))
+
+
+def median_interval(
+    values: Sequence[float], ci: dict
+) -> tuple[tuple[float, float] | tuple[None, None], float | None]:
+    """The median's interval by the config's method, and its coverage (None for bootstrap).
+
+    ``ci["median_interval"]`` is ``exact`` (order statistics, the default) or
+    ``bootstrap`` (percentile bootstrap with ``bootstrap_resamples`` and ``seed``).
+    """
+    if ci["median_interval"] == "bootstrap":
+        bounds = bootstrap_median_interval(
+            values, ci["confidence_level"], ci["bootstrap_resamples"], ci["seed"]
+        )
+        return bounds, None
+    result = exact_median_interval(values, ci["confidence_level"])
+    return (result.lower, result.upper), result.coverage
+
+
+# --- comparisons of two samples ----------------------------------------------------------
+
+
+def newcombe_difference(
+    k1: int, n1: int, k2: int, n2: int, level: float = 0.95
+) -> tuple[float, float, float] | None:
+    """Difference of two independent proportions ``k1/n1 - k2/n2`` with Newcombe's interval.
+
+    Newcombe's hybrid score interval (his method 10, 1998): the Wilson score
+    interval of each proportion, combined by the square-and-add rule. It
+    assumes two independent binomial samples; it stays within -1 to 1 and
+    behaves well with small counts, where the Wald interval does not.
+
+    Returns
+    -------
+    tuple of float or None
+        ``(difference, lower, upper)`` as proportions; None when a sample is empty.
+    """
+    from scipy import stats
+
+    if n1 <= 0 or n2 <= 0:
+        return None
+    p1, p2 = k1 / n1, k2 / n2
+    ci1 = stats.binomtest(int(k1), int(n1)).proportion_ci(level, method="wilson")
+    ci2 = stats.binomtest(int(k2), int(n2)).proportion_ci(level, method="wilson")
+    d = p1 - p2
+    lower = d - np.sqrt((p1 - ci1.low) ** 2 + (ci2.high - p2) ** 2)
+    upper = d + np.sqrt((ci1.high - p1) ** 2 + (p2 - ci2.low) ** 2)
+    return float(d), float(lower), float(upper)
+
+
+@dataclass
+class ContingencyTest:
+    """A test on a 2 x k table of counts (the cohort and a reference sample, by category).
+
+    Attributes
+    ----------
+    statistic : float
+        Pearson's chi-square (or the trend chi-square).
+    df : int
+    p_value : float
+    method : str
+        ``chi-square``, ``Fisher exact``, ``Monte Carlo`` or ``chi-square for trend``.
+    min_expected : float
+        The smallest expected count under homogeneity.
+    n_expected_small : int
+        Expected counts under the minimum.
+    resamples : int
+        Monte Carlo samples (0 otherwise).
+    """
+
+    statistic: float
+    df: int
+    p_value: float
+    method: str
+    min_expected: float
+    n_expected_small: int
+    resamples: int
+
+
+def _two_rows(first: Sequence[int], second: Sequence[int]) -> np.ndarray | None:
+    table = np.asarray([list(first), list(second)], dtype=float)
+    if table.shape[1] < 2 or (table.sum(axis=0) == 0).any() or (table.sum(axis=1) == 0).any():
+        return None
+    return table
+
+
+def homogeneity_test(
+    first: Sequence[int],
+    second: Sequence[int],
+    min_expected: float = 5,
+    resamples: int = 99999,
+    seed: int = 2021,
+) -> ContingencyTest | None:
+    """Chi-square test that two samples share one distribution over the same categories.
+
+    Both rows are samples (neither is taken as the truth). Pearson's
+    chi-square without continuity correction, from
+    ``scipy.stats.chi2_contingency``. Where an expected count is under
+    ``min_expected`` the chi-square distribution is not trusted: a 2 x 2
+    table gets Fisher's exact test (no random numbers), a larger one a Monte
+    Carlo p-value from random tables with the observed margins (the same
+    ``seed`` gives the same p-value).
+
+    Returns
+    -------
+    ContingencyTest or None
+        None when a row or a category is empty, or there are fewer than two
+        categories.
+    """
+    from scipy import stats
+
+    table = _two_rows(first, second)
+    if table is None:
+        return None
+    result = stats.chi2_contingency(table, correction=False)
+    expected = np.asarray(result.expected_freq)
+    small = int((expected < min_expected).sum())
+    method, p_value, used = "chi-square", float(result.pvalue), 0
+    if small and table.shape[1] == 2:
+        method = "Fisher exact"
+        p_value = float(stats.fisher_exact(table.astype(int)).pvalue)
+    elif small:
+        # Tables with the observed margins drawn under homogeneity (the exact
+        # conditional distribution), in batches to bound memory.
+        draw = stats.random_table(table.sum(axis=1).astype(int), table.sum(axis=0).astype(int))
+        rng = np.random.default_rng(seed)
+        # A tolerance, so a simulated table equal to the observed one counts as "at least".
+        observed = float(result.statistic) * (1 - 1e-9)
+        at_least, done = 0, 0
+        while done < resamples:
+            size = min(10000, resamples - done)
+            chi2 = (((draw.rvs(size=size, random_state=rng) - expected) ** 2) / expected).sum(
+                axis=(1, 2)
+            )
+            at_least += int((chi2 >= observed).sum())
+            done += size
+        # (b + 1) / (m + 1): the observed table counts as one of the samples.
+        method, p_value, used = "Monte Carlo", (at_least + 1) / (resamples + 1), resamples
+    return ContingencyTest(
+        statistic=float(result.statistic),
+        df=int(result.dof),
+        p_value=float(p_value),
+        method=method,
+        min_expected=float(expected.min()),
+        n_expected_small=small,
+        resamples=used,
+    )
+
+
+def trend_test(
+    first: Sequence[int], second: Sequence[int], scores: Sequence[float] | None = None
+) -> ContingencyTest | None:
+    """Chi-square test for linear trend (Cochran-Armitage) across ordered categories.
+
+    Does the first sample's share of both samples rise (or fall) steadily
+    across the categories in their order? Scores default to 0, 1, 2, ... The
+    statistic is ``T^2 / Var(T)`` with ``T = sum_i x_i (a_i - n_i p)`` and
+    ``Var(T) = p (1 - p) [sum_i n_i x_i^2 - (sum_i n_i x_i)^2 / N]``
+    (``a_i`` the first sample's count, ``n_i`` both samples', ``p`` the
+    first sample's share of all ``N``), on 1 degree of freedom. It assumes
+    the categories' order and equal steps between them (unless scores say
+    otherwise), and is a large-sample test.
+
+    Returns
+    -------
+    ContingencyTest or None
+        None when a sample or a category is empty, or the scores do not vary.
+    """
+    from scipy import stats
+
+    table = _two_rows(first, second)
+    if table is None:
+        return None
+    a, n = table[0], table.sum(axis=0)
+    x = np.arange(table.shape[1], dtype=float) if scores is None else np.asarray(scores, float)
+    total = n.sum()
+    p = a.sum() / total
+    t = float((x * (a - n * p)).sum())
+    variance = float(p * (1 - p) * ((n * x**2).sum() - (n * x).sum() ** 2 / total))
+    if variance <= 0:
+        return None
+    statistic = t**2 / variance
+    expected = np.outer(table.sum(axis=1), n) / total
+    return ContingencyTest(
+        statistic=float(statistic),
+        df=1,
+        p_value=float(stats.chi2.sf(statistic, 1)),
+        method="chi-square for trend",
+        min_expected=float(expected.min()),
+        n_expected_small=0,
+        resamples=0,
     )

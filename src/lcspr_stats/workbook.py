@@ -128,11 +128,18 @@ def numbered_titles(tables: list[Table]) -> list[tuple[str, str]]:
 def _interval_note(labels: Labels, key_figures: dict) -> str:
     # The settings the tables stage made the intervals with, as it recorded them.
     settings = key_figures["uncertainty"]
+    if settings.get("median_interval_method") == "percentile bootstrap":
+        medians = (
+            f"percentile bootstrap intervals ({settings['bootstrap_resamples']:,} resamples, "
+            f"seed {settings['seed']})"
+        )
+    else:
+        # The exact interval: no resamples, no seed; its coverage is in Table 3.
+        medians = "exact intervals from the ordered durations (actual coverage in Table 3)"
     return (
         f"Confidence intervals ({labels.level}) of percentages are Wilson score intervals, "
-        "in percent to one decimal place; those of median weeks (Table 3) are percentile "
-        f"bootstrap intervals ({settings['bootstrap_resamples']:,} resamples, "
-        f"seed {settings['seed']}). They show the uncertainty of treating this "
+        f"in percent to one decimal place; those of median weeks (Table 3) are {medians}. "
+        "They show the uncertainty of treating this "
         "cohort as one year's sample of the reviews that could have arisen."
     )
 
