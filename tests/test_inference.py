@@ -202,7 +202,7 @@ def test_table2_shows_pending_decisions_and_two_shares():
     frame = table2_rapid_reviews(register, [2021], "half_up").frame.iloc[0]
     assert (frame["n_rapid_reviews"], frame["n_pending"], frame["n_decided"]) == (10, 2, 8)
     assert frame["pct_commissioned"] == 30  # 3 of 10 received, as published
-    assert frame["pct_commissioned_of_decided"] == 38  # 3 of 8 decided: 37.5 half up
+    assert frame["pct_of_decided"] == 38  # 3 of 8 decided: 37.5 half up
     assert frame["display"] == "3 (30%)"
 
 
@@ -353,7 +353,7 @@ def test_the_methodology_quotes_the_2021_results_the_code_computes(key_figures, 
     t2 = table("table2_rapid_reviews").set_index("year_received").loc[2021]
     assert (
         f"{t2['n_lcspr_commissioned']} of {t2['n_decided']} decided "
-        f"({t2['pct_commissioned_of_decided']}%" in doc
+        f"({t2['pct_of_decided']}%" in doc
     )
     periods = pd.read_csv("data/reference/scr_periods.csv")
     fixed = goodness_of_fit_tables(

@@ -183,7 +183,7 @@ def decisions_by_year(grid: DisclosureGrid, table: Table, context: GridContext) 
         pending, decided = count("n_pending"), count("n_decided")
         grid.sum_of(n, [decided, pending], rest_label=f"{row}: received with no valid decision")
         grid.sum_of(decided, [k], rest_label=f"{row}: not commissioned")
-        for pct, of in (("pct_commissioned", n), ("pct_commissioned_of_decided", decided)):
+        for pct, of in (("pct_commissioned", n), ("pct_of_decided", decided)):
             if pd.notna(frame.at[position, pct]):
                 grid.percent(table.name, position, pct, k, of)
         cells[row] = {

@@ -262,7 +262,7 @@ def key_figures(
 
 def _decisions(t2: pd.DataFrame) -> dict:
     """Table 2's pending and decided rapid reviews, and commissioned of decided, by year."""
-    if not {"n_pending", "n_decided", "pct_commissioned_of_decided"} <= set(t2.columns):
+    if not {"n_pending", "n_decided", "pct_of_decided"} <= set(t2.columns):
         return {}
     years = [str(y) for y in t2["year_received"]]
     return {
@@ -270,7 +270,7 @@ def _decisions(t2: pd.DataFrame) -> dict:
         "rr_decided_by_year": {y: int(v) for y, v in zip(years, t2["n_decided"])},
         "pct_commissioned_of_decided_by_year": {
             y: None if pd.isna(v) else int(v)
-            for y, v in zip(years, t2["pct_commissioned_of_decided"])
+            for y, v in zip(years, t2["pct_of_decided"])
         },
     }
 
@@ -373,11 +373,11 @@ def uncertainty_figures(
             str(y): _bounds(lo, hi)
             for y, lo, hi in zip(
                 t2["year_received"],
-                t2["pct_commissioned_of_decided_ci_lower"],
-                t2["pct_commissioned_of_decided_ci_upper"],
+                t2["pct_of_decided_ci_lower"],
+                t2["pct_of_decided_ci_upper"],
             )
         }
-        if "pct_commissioned_of_decided_ci_lower" in t2.columns
+        if "pct_of_decided_ci_lower" in t2.columns
         else {},
         "pct_rr_within_15_working_days_ci": _bounds(
             timely["pct_ci_lower"].iloc[0], timely["pct_ci_upper"].iloc[0]

@@ -44,10 +44,16 @@ from .registry import (
     GOODNESS_OF_FIT,
     GOODNESS_OF_FIT_COUNTS,
     PRACTICE_THEMES,
+    REVIEW_PIPELINE,
+    SCR_COMPARISON_DIFFERENCES,
+    SCR_COMPARISON_TESTS,
     SUBSAMPLE,
     TABLE1,
     TABLE2,
     TABLE3,
+    TIME_TO_LCSPR,
+    TIME_TO_LCSPR_BY_YEAR,
+    TIME_TO_LCSPR_CURVE,
     TIMELINESS,
 )
 
@@ -92,7 +98,14 @@ TOTAL_ROWS = {
 # their items are not parts of one whole, or the whole is published elsewhere.
 _PERIODS = "periods are separate populations (SCR periods and the cohort), never added up"
 _MEASURES = "each measure counts its own LCSPRs (those timed for it); measures are not added up"
+_ESTIMATES = "rows are the counts and estimates of a Kaplan-Meier analysis, not parts of a whole"
+_CURVE = "points on a Kaplan-Meier curve (weeks since the rapid review), not parts of a whole"
+_CURVE_YEARS = "each year's rapid reviews have a curve of their own; curves are not added up"
 NO_TOTAL_ANY = {PERIOD: _PERIODS}
+# Columns of a table left out of its open-data file: words that repeat a filter
+# item (the pipeline's description of each stage) or name the base of its
+# percentage, which the metadata's label gives.
+OPEN_DATA_HIDDEN = {REVIEW_PIPELINE: ("description", "pct_of")}
 NO_TOTAL = {
     TABLE2: {
         "year_received": "each year's rapid reviews are their own population; no total across "
@@ -118,6 +131,21 @@ NO_TOTAL = {
     GOODNESS_OF_FIT: {
         column: "rows are statistical tests, not counts"
         for column in ("comparison", "reference", "reference_basis", "method")
+    },
+    REVIEW_PIPELINE: {
+        "stage": "stages are nested counts within the LCSPRs initiated (the first row), not "
+        "parts of one whole"
+    },
+    TIME_TO_LCSPR: {"statistic": _ESTIMATES},
+    TIME_TO_LCSPR_CURVE: {"weeks": _CURVE, "censored": _CURVE},
+    TIME_TO_LCSPR_BY_YEAR: {"rr_year": _CURVE_YEARS, "weeks": _CURVE, "censored": _CURVE},
+    SCR_COMPARISON_TESTS: {
+        column: "rows are statistical tests, not counts"
+        for column in ("comparison", "test", "reference", "reference_basis", "method", "reading")
+    },
+    SCR_COMPARISON_DIFFERENCES: {
+        column: "rows are differences between two samples, not counts"
+        for column in ("comparison", "category", "reference", "reading")
     },
     GOODNESS_OF_FIT_COUNTS: {
         "comparison": "each comparison is a test of its own; comparisons are not added up",
@@ -319,7 +347,8 @@ def open_data_table(
         # A cohort can lack a table's data (no durations, say): as in the
         # workbook, one row says not applicable (a file needs a row).
         frame = pd.DataFrame([[TOTAL] + [""] * (len(frame.columns) - 1)], columns=frame.columns)
-    shown = frame[[c for c in frame.columns if c not in HIDDEN_COLUMNS]]
+    hidden = (*HIDDEN_COLUMNS, *OPEN_DATA_HIDDEN.get(name, ()))
+    shown = frame[[c for c in frame.columns if c not in hidden]]
     long, period = _unpivot(shown, labels, year)
     columns = list(long.columns)
     filters = _filters(long, columns)

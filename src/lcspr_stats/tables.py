@@ -172,11 +172,11 @@ def table2_rapid_reviews(
                 # New columns after the published ones, so those keep their places.
                 "n_pending": int((in_year & pending).sum()),
                 "n_decided": d,
-                "pct_commissioned_of_decided": percent(k, d, rounding),
+                "pct_of_decided": percent(k, d, rounding),
             }
         )
     frame = pd.DataFrame(rows).astype(
-        {"pct_commissioned": "Int64", "pct_commissioned_of_decided": "Int64"}
+        {"pct_commissioned": "Int64", "pct_of_decided": "Int64"}
     )
     frame = _insert_interval(
         frame,
@@ -187,7 +187,7 @@ def table2_rapid_reviews(
     )
     frame = _insert_interval(
         frame,
-        "pct_commissioned_of_decided",
+        "pct_of_decided",
         frame["n_lcspr_commissioned"].tolist(),
         frame["n_decided"].tolist(),
         ci,
@@ -201,7 +201,7 @@ def table2_rapid_reviews(
         "commissioned is the register's LCSPR decision.",
         "Pending: no decision yet on whether to commission an LCSPR. Decided: commissioned or "
         "not commissioned. pct_commissioned is of all rapid reviews received (as published), "
-        "so it counts a pending decision as not commissioned; pct_commissioned_of_decided is "
+        "so it counts a pending decision as not commissioned; pct_of_decided is "
         "of those decided, and leaves the pending ones out.",
     ]
     unrecorded = frame["n_rapid_reviews"] - frame["n_decided"] - frame["n_pending"]
