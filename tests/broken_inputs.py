@@ -43,6 +43,13 @@ BASELINE = (
 )
 KEPT = "row kept; value set to missing"
 LEFT_OUT = "LCSPR left out of the 2021 cohort: no valid date_submitted"
+TOTAL_ROW = "a total row, not a record"
+# A bad date of a cohort LCSPR's index SIN or rapid review: the row says which statistic it leaves.
+LEAVES_I2R = KEPT + "; its LCSPR left out of the time from incident to rapid review (Table 3)"
+LEAVES_BOTH = (
+    KEPT + "; its LCSPR left out of the times from incident to rapid review and from rapid "
+    "review to LCSPR (Table 3)"
+)
 
 
 def default_config() -> dict:
@@ -226,6 +233,16 @@ def set_cell(source: str, row: int, column: str, value: object) -> Callable[[dic
 
     def change(data: dict[str, pd.DataFrame]) -> None:
         data[source].loc[row - 2, column] = value
+
+    return change
+
+
+def append_row(source: str, values: dict[str, object]) -> Callable[[dict], None]:
+    """Add a row below the records: ``values`` by column, every other cell blank."""
+
+    def change(data: dict[str, pd.DataFrame]) -> None:
+        row = pd.DataFrame([values], columns=data[source].columns).astype(object)
+        data[source] = pd.concat([data[source], row], ignore_index=True)
 
     return change
 
@@ -673,17 +690,17 @@ PER_VALUE = [
     per_value(
         "impossible_date",
         set_cell("sin_register", 3, "incident_date", "31/02/2020"),
-        (SINS, "sins", 3, "incident_date", "31/02/2020", "unparseable date", KEPT),
+        (SINS, "sins", 3, "incident_date", "31/02/2020", "unparseable date", LEAVES_I2R),
     ),
     per_value(
         "month_first_date_never_guessed",
         set_cell("sin_register", 3, "incident_date", "12/31/2019"),
-        (SINS, "sins", 3, "incident_date", "12/31/2019", "unparseable date", KEPT),
+        (SINS, "sins", 3, "incident_date", "12/31/2019", "unparseable date", LEAVES_I2R),
     ),
     per_value(
         "serial_number_out_of_range",
         set_cell("sin_register", 3, "incident_date", 5),
-        (SINS, "sins", 3, "incident_date", "5", "unparseable date", KEPT),
+        (SINS, "sins", 3, "incident_date", "5", "unparseable date", LEAVES_I2R),
     ),
     per_value(
         "unknown_incident_type",
@@ -733,7 +750,15 @@ PER_VALUE = [
     per_value(
         "notification_before_incident",
         set_cell("sin_register", 2, "notification_date", pd.Timestamp("2020-12-20")),
-        (SINS, "sins", 2, "incident_date", "2020-12-21", "notification before incident", KEPT),
+        (
+            SINS,
+            "sins",
+            2,
+            "incident_date",
+            "2020-12-21",
+            "notification before incident",
+            LEAVES_I2R,
+        ),
     ),
     per_value(
         "rapid_review_before_incident",
@@ -927,6 +952,45 @@ PER_VALUE = [
         "id_typed_into_a_code_cell",
         set_cell("reviews", 4, "published", "L2"),
         (SCHEDULE, "reviews", 4, "published", "L2", "unknown code", KEPT),
+    ),
+    # L1's rapid review date cannot be read: both its durations go, and the row says so.
+    per_value(
+        "rr_date_unreadable_leaves_table3",
+        set_cell("rapid_review_register", 2, "rr_date", "next week"),
+        (RRS, "rapid_reviews", 2, "rr_date", "next week", "unparseable date", LEAVES_BOTH),
+    ),
+    # A rapid review date of a SIN no cohort LCSPR uses leaves no statistic: plain "row kept".
+    per_value(
+        "rr_date_unreadable_outside_the_cohort",
+        set_cell("rapid_review_register", 5, "rr_date", "next week"),
+        (RRS, "rapid_reviews", 5, "rr_date", "next week", "unparseable date", KEPT),
+    ),
+    # A Total row typed below the records: one message for the row, not one per
+    # cell (it broke 9 rules), and the reconciliation counts it as left out.
+    per_value(
+        "total_row_at_the_bottom_of_reviews",
+        append_row("reviews", {"lcspr_id": "Total", "n_children": 8, "in_subsample": 2}),
+        (SCHEDULE, "reviews", 7, "lcspr_id", "Total", TOTAL_ROW, "row left out"),
+    ),
+    # The same with a blank id and a label in another cell, on a register.
+    per_value(
+        "total_row_with_a_blank_id",
+        append_row("sin_register", {"partnership": "All partnerships", "child_age_years": 28}),
+        (SINS, "sins", 6, "sin_id", "", TOTAL_ROW, "row left out"),
+    ),
+    # A last record that only lacks its id is a record, not a total: kept and reported.
+    per_value(
+        "last_record_without_its_id",
+        set_cell("children", 9, "lcspr_id", " "),
+        (
+            SCHEDULE,
+            "children",
+            9,
+            "lcspr_id",
+            "",
+            "required value missing",
+            "row kept; value missing",
+        ),
     ),
 ]
 
