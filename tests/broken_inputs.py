@@ -966,7 +966,7 @@ PER_VALUE = [
         (RRS, "rapid_reviews", 5, "rr_date", "next week", "unparseable date", KEPT),
     ),
     # A Total row typed below the records: one message for the row, not one per
-    # cell (it broke 9 rules), and the reconciliation counts it as left out.
+    # cell (main gave 8, one an "LCSPR left out of the cohort"), and the reconciliation counts it.
     per_value(
         "total_row_at_the_bottom_of_reviews",
         append_row("reviews", {"lcspr_id": "Total", "n_children": 8, "in_subsample": 2}),
