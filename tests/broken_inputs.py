@@ -51,6 +51,13 @@ KEPT = "row kept; value set to missing"
 LEFT_OUT = "LCSPR left out of the 2021 cohort: no valid date_submitted"
 RECEIVED_DIFFERS = "LCSPR received date differs from the coding schedule's date_submitted"
 SCHEDULE_WINS = "row kept; the coding schedule's date_submitted is used"
+TOTAL_ROW = "a total row, not a record"
+# A bad date of a cohort LCSPR's index SIN or rapid review: the row says which statistic it leaves.
+LEAVES_I2R = KEPT + "; its LCSPR left out of the time from incident to rapid review (Table 3)"
+LEAVES_BOTH = (
+    KEPT + "; its LCSPR left out of the times from incident to rapid review and from rapid "
+    "review to LCSPR (Table 3)"
+)
 
 
 def default_config() -> dict:
@@ -234,6 +241,16 @@ def set_cell(source: str, row: int, column: str, value: object) -> Callable[[dic
 
     def change(data: dict[str, pd.DataFrame]) -> None:
         data[source].loc[row - 2, column] = value
+
+    return change
+
+
+def append_row(source: str, values: dict[str, object]) -> Callable[[dict], None]:
+    """Add a row below the records: ``values`` by column, every other cell blank."""
+
+    def change(data: dict[str, pd.DataFrame]) -> None:
+        row = pd.DataFrame([values], columns=data[source].columns).astype(object)
+        data[source] = pd.concat([data[source], row], ignore_index=True)
 
     return change
 
@@ -723,18 +740,19 @@ PER_VALUE = [
     per_value(
         "impossible_date",
         set_cell("sin_register", 3, "incident_date", "31/02/2020"),
-        (SINS, "sins", 3, "incident_date", "31/02/2020", "unparseable date", KEPT),
+        (SINS, "sins", 3, "incident_date", "31/02/2020", "unparseable date", LEAVES_I2R),
     ),
     per_value(
         "month_first_date_never_guessed",
         set_cell("sin_register", 3, "incident_date", "12/31/2019"),
-        (SINS, "sins", 3, "incident_date", "12/31/2019", "unparseable date", KEPT),
+        (SINS, "sins", 3, "incident_date", "12/31/2019", "unparseable date", LEAVES_I2R),
     ),
     per_value(
         "serial_number_out_of_range",
         set_cell("sin_register", 3, "incident_date", 5),
-        # Issue 14: a number is an Excel serial day (5 = 05/01/1900), then implausible.
-        (SINS, "sins", 3, "incident_date", "5", "date outside 1950-2100", KEPT),
+        # Issue 14: a number is an Excel serial day (5 = 05/01/1900), then implausible;
+        # the LCSPR it belongs to leaves the time from incident to rapid review.
+        (SINS, "sins", 3, "incident_date", "5", "date outside 1950-2100", LEAVES_I2R),
     ),
     per_value(
         "unknown_incident_type",
@@ -784,7 +802,15 @@ PER_VALUE = [
     per_value(
         "notification_before_incident",
         set_cell("sin_register", 2, "notification_date", pd.Timestamp("2020-12-20")),
-        (SINS, "sins", 2, "incident_date", "2020-12-21", "notification before incident", KEPT),
+        (
+            SINS,
+            "sins",
+            2,
+            "incident_date",
+            "2020-12-21",
+            "notification before incident",
+            LEAVES_I2R,
+        ),
     ),
     per_value(
         "rapid_review_before_incident",
@@ -1092,6 +1118,45 @@ PER_VALUE = [
         "unknown_lcspr_publication",
         set_cell("rapid_review_register", 2, "lcspr_publication", "maybe"),
         (RRS, "rapid_reviews", 2, "lcspr_publication", "maybe", "unknown code", KEPT),
+    ),
+    # L1's rapid review date cannot be read: both its durations go, and the row says so.
+    per_value(
+        "rr_date_unreadable_leaves_table3",
+        set_cell("rapid_review_register", 2, "rr_date", "next week"),
+        (RRS, "rapid_reviews", 2, "rr_date", "next week", "unparseable date", LEAVES_BOTH),
+    ),
+    # A rapid review date of a SIN no cohort LCSPR uses leaves no statistic: plain "row kept".
+    per_value(
+        "rr_date_unreadable_outside_the_cohort",
+        set_cell("rapid_review_register", 5, "rr_date", "next week"),
+        (RRS, "rapid_reviews", 5, "rr_date", "next week", "unparseable date", KEPT),
+    ),
+    # A Total row typed below the records: one message for the row, not one per
+    # cell (main gave 8, one an "LCSPR left out of the cohort"), and the reconciliation counts it.
+    per_value(
+        "total_row_at_the_bottom_of_reviews",
+        append_row("reviews", {"lcspr_id": "Total", "n_children": 8, "in_subsample": 2}),
+        (SCHEDULE, "reviews", 7, "lcspr_id", "Total", TOTAL_ROW, "row left out"),
+    ),
+    # The same with a blank id and a label in another cell, on a register.
+    per_value(
+        "total_row_with_a_blank_id",
+        append_row("sin_register", {"partnership": "All partnerships", "child_age_years": 28}),
+        (SINS, "sins", 6, "sin_id", "", TOTAL_ROW, "row left out"),
+    ),
+    # A last record that only lacks its id is a record, not a total: kept and reported.
+    per_value(
+        "last_record_without_its_id",
+        set_cell("children", 9, "lcspr_id", " "),
+        (
+            SCHEDULE,
+            "children",
+            9,
+            "lcspr_id",
+            "",
+            "required value missing",
+            "row kept; value missing",
+        ),
     ),
 ]
 

@@ -27,6 +27,7 @@ from lcspr_stats.check import check_inputs
 from lcspr_stats.confidential import WITHHELD
 from lcspr_stats.config import check_config
 from lcspr_stats.errors import InputError
+from lcspr_stats.join import BAD_DATE_REASON, TOTAL_ROW_REASON
 from lcspr_stats.preflight import preflight
 
 BY_NAME = {case.name: case for case in CASES}
@@ -90,7 +91,7 @@ def test_per_value_case_keeps_the_row_and_reports_it(case: Case, tmp_path):
         source = SOURCE_OF_SHEET[sheet]
         frame = check.frames[source]
         assert len(frame) == check.rows_read[source]
-        if action in ("row kept; value set to missing", LEFT_OUT):
+        if action.startswith("row kept; value set to missing") or action == LEFT_OUT:
             position = frame.index[frame["source_row"] == row][0]
             assert pd.isna(frame.loc[position, column.lower()])
         if action == LEFT_OUT:
@@ -220,3 +221,33 @@ def test_snakemake_refuses_what_the_schema_lets_through(name, tmp_path):
     assert "Traceback" not in result.stdout + result.stderr
     assert f"ERROR {expected_text(case.message, tmp_path)}\n" in result.stderr
     assert not (tmp_path / "results").exists()
+
+
+def test_a_bad_rapid_review_date_is_counted_in_table_3s_note(tmp_path):
+    # L1's rapid review date cannot be read: L1 leaves both durations of Table 3,
+    # and the table's note counts it, as it counts every exclusion.
+    results = run_in_process(tmp_path, BY_NAME["rr_date_unreadable_leaves_table3"].build(tmp_path))
+    table = pd.read_csv(results / "tables" / "table3_durations.csv", keep_default_na=False)
+    notes = table.loc[table["statistic"] == "N"].set_index("measure")["note"]
+    expected = "Excludes 1 case: " + BAD_DATE_REASON
+    assert notes.to_dict() == {
+        "incident_to_rapid_review": expected,
+        "rapid_review_to_lcspr": expected,
+    }
+
+
+@pytest.mark.parametrize(
+    ("name", "source"),
+    [
+        ("total_row_at_the_bottom_of_reviews", "reviews"),
+        ("total_row_with_a_blank_id", "sin_register"),
+    ],
+)
+def test_a_total_row_is_left_out_and_counted_once(name, source, tmp_path):
+    config = check_config(BY_NAME[name].build(tmp_path))
+    check = check_inputs(config, 2021)
+    recon = check.cohort.reconciliation.set_index(["source", "reason"])["rows"]
+    assert recon[(source, TOTAL_ROW_REASON)] == 1
+    # Nothing else changed: the cohort keeps its four LCSPRs.
+    assert len(check.cohort.lcsprs) == 4
+    assert int(check.frames[source]["total_row"].sum()) == 1

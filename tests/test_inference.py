@@ -352,8 +352,7 @@ def test_the_methodology_quotes_the_2021_results_the_code_computes(key_figures, 
         assert f"coverage {100 * ci['coverage']:.1f}%" in doc, key
     t2 = table("table2_rapid_reviews").set_index("year_received").loc[2021]
     assert (
-        f"{t2['n_lcspr_commissioned']} of {t2['n_decided']} decided "
-        f"({t2['pct_of_decided']}%" in doc
+        f"{t2['n_lcspr_commissioned']} of {t2['n_decided']} decided ({t2['pct_of_decided']}%" in doc
     )
     periods = pd.read_csv("data/reference/scr_periods.csv")
     fixed = goodness_of_fit_tables(

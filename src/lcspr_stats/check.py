@@ -9,7 +9,13 @@ import pandas as pd
 from . import config as cfg
 from .errors import InputError
 from .io import read_source
-from .join import CohortFrames, SourceInfo, left_out_of_cohort, link_cohort
+from .join import (
+    CohortFrames,
+    SourceInfo,
+    left_out_of_cohort,
+    left_out_of_statistics,
+    link_cohort,
+)
 from .settings import Settings
 from .sources import PIPELINE_COLUMNS
 from .validate import clean_source, quality_frame
@@ -172,6 +178,7 @@ def gather_inputs(config: dict, year: int) -> tuple[InputCheck | None, list[str]
     found = [p for p in [*by_source.values(), cohort.quality] if len(p)]
     quality = pd.concat(found, ignore_index=True) if found else quality_frame()
     quality = left_out_of_cohort(quality, info["reviews"], year)
+    quality, _left_out = left_out_of_statistics(quality, cohort.lcsprs, frames, info)
     result = InputCheck(year, frames, info, cohort, quality, source_quality=by_source)
     return result, []
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from .validate import quality_frame, show_value
+from .validate import TOTAL_ROW_RULE, quality_frame, show_value
 
 
 def member(series: pd.Series, values) -> pd.Series:
@@ -23,6 +23,25 @@ def member(series: pd.Series, values) -> pd.Series:
 
 
 LINK_ACTION = "row kept; link set to missing"
+# The reconciliation's reason for a total row left at the bottom of a sheet.
+TOTAL_ROW_REASON = TOTAL_ROW_RULE + " (row left out)"
+
+
+def total_rows(frame: pd.DataFrame) -> pd.Series:
+    """True for a sum or label row left below a sheet's records (see
+    :func:`lcspr_stats.validate.leave_out_total_rows`); all False for a frame
+    made without that check."""
+    if "total_row" not in frame.columns:
+        return pd.Series(False, index=frame.index)
+    return frame["total_row"].fillna(False).astype(bool)
+
+
+def total_row_count(total: pd.Series) -> list[tuple[str, str, int]]:
+    """The reconciliation row of a source's total rows: none when it has none, so a
+    reconciliation without total rows reads as before the check existed."""
+    return [("excluded", TOTAL_ROW_REASON, int(total.sum()))] if total.any() else []
+
+
 NO_CHILDREN_RULE = "no children listed in the children sheet"
 
 
@@ -62,10 +81,139 @@ def left_out_of_cohort(quality: pd.DataFrame, reviews: SourceInfo, year: int) ->
         (quality["file"].astype(str) == reviews.file)
         & (sheet == (reviews.sheet or ""))
         & (column == "date_submitted")
-        & quality["rule"].isin(["unparseable date", "required value missing"])
+        & is_bad_date_rule(quality["rule"], ("unparseable date", "required value missing"))
     )
     out = quality.copy()
     out.loc[hit, "action"] = f"LCSPR {left_out_reason(year)}"
+    return out
+
+
+# The statistics a cohort LCSPR leaves when a date of its linked records is bad: the SIN's
+# incident_date is one end of the first duration, the rapid review's rr_date one end of both.
+INCIDENT_TO_RR = "incident_to_rapid_review"
+RR_TO_LCSPR = "rapid_review_to_lcspr"
+DATE_STATISTICS = {
+    ("sin_register", "incident_date"): (INCIDENT_TO_RR,),
+    ("rapid_review_register", "rr_date"): (INCIDENT_TO_RR, RR_TO_LCSPR),
+}
+STATISTIC_WORDS = {
+    (INCIDENT_TO_RR,): "the time from incident to rapid review (Table 3)",
+    (INCIDENT_TO_RR, RR_TO_LCSPR): (
+        "the times from incident to rapid review and from rapid review to LCSPR (Table 3)"
+    ),
+}
+BAD_DATE_RULES = ("unparseable date", "required value missing", "notification before incident")
+
+
+def is_bad_date_rule(rules: pd.Series, named: tuple[str, ...]) -> pd.Series:
+    """True where a data-quality rule is one of ``named`` or the plausible-years rule.
+
+    The plausible-years rule carries its years (``date outside 1950-2100``), as
+    the config sets them, so it is matched by its start.
+    """
+    text = rules.astype(str)
+    return text.isin(named) | text.str.startswith("date outside ")
+
+
+# The reason Table 3's note gives for LCSPRs left out this way (it prints the count).
+BAD_DATE_REASON = (
+    "Left out because a date it needs could not be read or was implausible (see data_quality.csv)."
+)
+
+
+def left_out_of_statistics(
+    quality: pd.DataFrame,
+    lcsprs: pd.DataFrame,
+    frames: dict[str, pd.DataFrame],
+    info: dict[str, SourceInfo],
+) -> tuple[pd.DataFrame, dict[str, set]]:
+    """Say in their action which statistic a bad date of a cohort LCSPR's records leaves.
+
+    An unreadable, blank or implausible ``incident_date`` of the SIN of an
+    LCSPR's index child, or ``rr_date`` of its linked rapid review, is set
+    missing by its check ("row kept; value set to missing"); the LCSPR then
+    has no duration, and the row says so.
+
+    Parameters
+    ----------
+    quality : pandas.DataFrame
+        Data-quality rows of every source of the cohort.
+    lcsprs : pandas.DataFrame
+        The cohort's LCSPRs as linked (``sin_id`` and ``rr_id`` of the index child).
+    frames : dict
+        The clean frame of each source.
+    info : dict
+        :class:`SourceInfo` per source name.
+
+    Returns
+    -------
+    quality : pandas.DataFrame
+        A copy, those rows' action ending ``; its LCSPR left out of <statistic>``.
+    left_out : dict
+        Per statistic (``incident_to_rapid_review``, ``rapid_review_to_lcspr``),
+        the ``lcspr_id`` of the LCSPRs left out of it this way.
+    """
+    left_out: dict[str, set] = {INCIDENT_TO_RR: set(), RR_TO_LCSPR: set()}
+    if quality.empty or lcsprs.empty:
+        return quality, left_out
+    out = quality.copy()
+    sheet = out["sheet"].fillna("").astype(str)
+    column = out["column"].astype(str).str.strip().str.lower().str.replace(" ", "_")
+    links = {"sin_register": ("sin_id", "sin_id"), "rapid_review_register": ("rr_id", "rr_id")}
+    for (source, date_column), statistics in DATE_STATISTICS.items():
+        key, lcspr_key = links[source]
+        frame = frames[source]
+        linked = lcsprs.dropna(subset=[lcspr_key])
+        # Spreadsheet row of each linked record -> the LCSPRs that use it.
+        row_of = frame.dropna(subset=[key]).set_index(key)["source_row"]
+        users: dict[int, list] = {}
+        for lcspr_id, record in zip(linked["lcspr_id"], linked[lcspr_key]):
+            if record in row_of.index:
+                users.setdefault(int(row_of[record]), []).append(lcspr_id)
+        hit = (
+            (out["file"].astype(str) == info[source].file)
+            & (sheet == (info[source].sheet or ""))
+            & (column == date_column)
+            & is_bad_date_rule(out["rule"], BAD_DATE_RULES)
+            & out["row"].isin(list(users)).fillna(False).astype(bool)
+        )
+        if not hit.any():
+            continue
+        words = STATISTIC_WORDS[statistics]
+        out.loc[hit, "action"] = out.loc[hit, "action"] + f"; its LCSPR left out of {words}"
+        for row in out.loc[hit, "row"]:
+            for statistic in statistics:
+                left_out[statistic].update(users[int(row)])
+    return out, left_out
+
+
+def note_bad_dates(lcsprs: pd.DataFrame, left_out: dict[str, set]) -> pd.DataFrame:
+    """Give the LCSPRs a bad date leaves out of a duration their reason, for Table 3's note.
+
+    Their duration is already missing (the date is); the reason
+    (:data:`BAD_DATE_REASON`) goes where no named exclusion gave one, so the
+    note counts them ("Excludes <n> cases: ...") as it counts every exclusion.
+
+    Parameters
+    ----------
+    lcsprs : pandas.DataFrame
+        Derived LCSPRs (``excluded_incident_to_rr``, ``excluded_rr_to_lcspr``).
+    left_out : dict
+        From :func:`left_out_of_statistics`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        A copy when any reason is added, else ``lcsprs`` itself.
+    """
+    columns = {INCIDENT_TO_RR: "excluded_incident_to_rr", RR_TO_LCSPR: "excluded_rr_to_lcspr"}
+    if not any(left_out.values()):
+        return lcsprs
+    out = lcsprs.copy()
+    for statistic, ids in left_out.items():
+        column = columns[statistic]
+        take = out["lcspr_id"].isin(list(ids)) & out[column].isna()
+        out.loc[take, column] = BAD_DATE_REASON
     return out
 
 
@@ -198,8 +346,9 @@ def select_cohort(
     reconciliation : pandas.DataFrame
         The reviews' rows read, used and excluded (other year; no date).
     """
-    in_cohort = reviews["date_submitted"].dt.year == year
-    no_date = reviews["date_submitted"].isna()
+    total = total_rows(reviews)
+    in_cohort = (reviews["date_submitted"].dt.year == year) & ~total
+    no_date = reviews["date_submitted"].isna() & ~total
     cohort = reviews.loc[in_cohort].copy()
     reconciliation = _reconcile(
         info,
@@ -207,8 +356,13 @@ def select_cohort(
         [
             ("read", "", len(reviews)),
             ("used", f"submitted in {year}", len(cohort)),
-            ("excluded", "other cohort (submitted in another year)", (~in_cohort & ~no_date).sum()),
+            (
+                "excluded",
+                "other cohort (submitted in another year)",
+                (~in_cohort & ~no_date & ~total).sum(),
+            ),
             ("excluded", left_out_reason(year), no_date.sum()),
+            *total_row_count(total),
         ],
     )
     return cohort, reconciliation
@@ -272,6 +426,7 @@ def link_children_to_reviews(
         The children's rows read, used and excluded, with reasons.
     """
     known, in_cohort, undated = scope["known"], scope["in_cohort"], scope["undated"]
+    total = total_rows(children)
     problems = []
     orphan = children.loc[children["lcspr_id"].notna() & ~known]
     if len(orphan):
@@ -297,7 +452,8 @@ def link_children_to_reviews(
                 (known & ~in_cohort & ~undated).sum(),
             ),
             ("excluded", f"child of an LCSPR {left_out_reason(year)}", undated.sum()),
-            ("excluded", "lcspr_id missing or links to no LCSPR", (~known).sum()),
+            ("excluded", "lcspr_id missing or links to no LCSPR", (~known & ~total).sum()),
+            *total_row_count(total),
         ],
     )
     return kids, _quality(problems), reconciliation
@@ -789,6 +945,7 @@ def reconcile_sins(
     sin_used = member(sins["sin_id"], cohort_sins)
     sin_other = member(sins["sin_id"], other_sins) & ~sin_used
     sin_undated = member(sins["sin_id"], undated_sins) & ~sin_used & ~sin_other
+    total = total_rows(sins)
     return _reconcile(
         info,
         "sin_register",
@@ -808,8 +965,9 @@ def reconcile_sins(
             (
                 "excluded",
                 "not linked to any LCSPR in the coding schedule",
-                (~sin_used & ~sin_other & ~sin_undated).sum(),
+                (~sin_used & ~sin_other & ~sin_undated & ~total).sum(),
             ),
+            *total_row_count(total),
         ],
     )
 
@@ -840,7 +998,8 @@ def reconcile_rapid_reviews(
     """
     rr_linked = member(rapid_reviews["rr_id"], lcsprs["rr_id"].dropna())
     rr_table2 = rapid_reviews["rr_date"].dt.year.isin(rapid_review_years)
-    rr_used = rr_linked | rr_table2
+    total = total_rows(rapid_reviews)
+    rr_used = (rr_linked | rr_table2) & ~total
     return _reconcile(
         info,
         "rapid_review_register",
@@ -855,8 +1014,9 @@ def reconcile_rapid_reviews(
             (
                 "excluded",
                 "rr_date missing or unreadable, not linked to the cohort",
-                (~rr_used & rapid_reviews["rr_date"].isna()).sum(),
+                (~rr_used & rapid_reviews["rr_date"].isna() & ~total).sum(),
             ),
+            *total_row_count(total),
         ],
     )
 

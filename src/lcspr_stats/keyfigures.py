@@ -269,8 +269,7 @@ def _decisions(t2: pd.DataFrame) -> dict:
         "rr_pending_by_year": {y: int(v) for y, v in zip(years, t2["n_pending"])},
         "rr_decided_by_year": {y: int(v) for y, v in zip(years, t2["n_decided"])},
         "pct_commissioned_of_decided_by_year": {
-            y: None if pd.isna(v) else int(v)
-            for y, v in zip(years, t2["pct_of_decided"])
+            y: None if pd.isna(v) else int(v) for y, v in zip(years, t2["pct_of_decided"])
         },
     }
 

@@ -130,7 +130,7 @@ def run_derive(
     from .confidential import identifying_values, mask_quality
     from .derive import derive_fields
     from .handoff import take_cohort
-    from .join import left_out_of_cohort
+    from .join import left_out_of_cohort, left_out_of_statistics, note_bad_dates
     from .validate import QUALITY_COLUMNS, quality_frame
 
     settings = Settings.from_config(config)
@@ -144,13 +144,15 @@ def run_derive(
     else:
         log.info("cohort %s: linked by the check before the first job", year)
     lcsprs = derive_fields(cohort.lcsprs, cohort.children, settings)
-    Path(lcsprs_out).parent.mkdir(parents=True, exist_ok=True)
-    lcsprs.to_pickle(lcsprs_out)
-    cohort.children.to_pickle(children_out)
     earlier = [pd.read_csv(p, dtype={"row": "Int64"}, keep_default_na=False) for p in quality_in]
     quality = pd.concat([*earlier, cohort.quality], ignore_index=True)
     quality = quality if len(quality) else quality_frame()
     quality = left_out_of_cohort(quality, info["reviews"], year)
+    quality, left_out = left_out_of_statistics(quality, cohort.lcsprs, frames, info)
+    lcsprs = note_bad_dates(lcsprs, left_out)
+    Path(lcsprs_out).parent.mkdir(parents=True, exist_ok=True)
+    lcsprs.to_pickle(lcsprs_out)
+    cohort.children.to_pickle(children_out)
     # Strict mode is checked by the job itself, over every source's problems, not
     # only by the check before the first job (which a run may skip: --no-hooks).
     strict_check(quality, settings.strict)

@@ -175,9 +175,7 @@ def table2_rapid_reviews(
                 "pct_of_decided": percent(k, d, rounding),
             }
         )
-    frame = pd.DataFrame(rows).astype(
-        {"pct_commissioned": "Int64", "pct_of_decided": "Int64"}
-    )
+    frame = pd.DataFrame(rows).astype({"pct_commissioned": "Int64", "pct_of_decided": "Int64"})
     frame = _insert_interval(
         frame,
         "pct_commissioned",

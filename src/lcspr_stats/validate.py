@@ -19,6 +19,13 @@ if TYPE_CHECKING:
 QUALITY_COLUMNS = ["file", "sheet", "row", "column", "value", "rule", "action"]
 RECEIVED_AFTER_AS_AT = "LCSPR received after the as-at date"
 VALUE_SET_MISSING = "row kept; value set to missing"
+# A sum or label row a user left below the records: one problem for the row, not one per cell.
+TOTAL_ROW_RULE = "a total row, not a record"
+TOTAL_ROW_ACTION = "row left out"
+# What the id cell of such a row may say (compared trimmed and lower-cased); blank also counts.
+TOTAL_WORDS = frozenset({"total", "totals", "sum", "all", "grand total"})
+# At most this many rows at the bottom are taken for totals (a total, a grand total, a note).
+MAX_TOTAL_ROWS = 3
 
 
 @dataclass(frozen=True)
@@ -426,7 +433,9 @@ def clean_source(
         if via is not None and via.notna().any():
             # Which classification read a value: for the reconciliation and data_sources.
             out[f"{spec.name}{shipped.VIA_SUFFIX}"] = via
-    check_duplicates(table, out, ID_COLUMNS[source])
+    candidates = total_row_candidates(raw, ID_COLUMNS[source][0])
+    # A "Total" in the id cells of two trailing rows is no duplicate id.
+    check_duplicates(table, out.loc[~candidates], ID_COLUMNS[source])
     out, schema_problems = _apply_value_rules(out, specs, source, table, codebook)
     formulas = formula_problems(table, [s.name for s in specs if s.name in raw.columns])
     if len(formulas):
@@ -445,7 +454,106 @@ def clean_source(
         if any(len(p) for p in problems)
         else quality_frame()
     )
-    return out, quality
+    return leave_out_total_rows(out, quality, candidates, table, ID_COLUMNS[source][0])
+
+
+def total_row_candidates(raw: pd.DataFrame, id_column: str) -> pd.Series:
+    """The last non-empty rows of a sheet whose id cell is blank or a word like ``Total``.
+
+    Read from the bottom up: empty rows are passed over, and the first row
+    whose id cell holds anything else ends the search, so a blank id in the
+    middle of the records is never taken for a total. More than
+    :data:`MAX_TOTAL_ROWS` such rows, or no record above them, and none is
+    taken.
+
+    Parameters
+    ----------
+    raw : pandas.DataFrame
+        The sheet as read (normalised headers).
+    id_column : str
+        The source's id column (its first, for the children sheet).
+
+    Returns
+    -------
+    pandas.Series
+        Boolean, indexed as ``raw``.
+    """
+    found = pd.Series(False, index=raw.index)
+    if id_column not in raw.columns or raw.empty:
+        return found
+    # Row by row from the bottom (the search stops at the first record, so a
+    # million-row register costs a row or two, not a pass over every cell).
+    for position in reversed(raw.index):
+        cells = raw.loc[[position]].astype(object).T.iloc[:, 0]
+        if clean.blank_mask(cells).all():
+            continue
+        word = clean.normalise_text(cells.loc[[id_column]]).str.lower().iloc[0]
+        if pd.isna(word) or word in TOTAL_WORDS:
+            found[position] = True
+            if found.sum() > MAX_TOTAL_ROWS:
+                break
+            continue
+        # A record above them: they are the sheet's last rows, below its records.
+        return found
+    # Every row, or more than a few, without an id: not totals but a broken sheet,
+    # whose rows are reported cell by cell.
+    return pd.Series(False, index=raw.index)
+
+
+def leave_out_total_rows(
+    out: pd.DataFrame,
+    quality: pd.DataFrame,
+    candidates: pd.Series,
+    table: SourceTable,
+    id_column: str,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Report a trailing total row once and leave it out, instead of a problem per cell.
+
+    A candidate (:func:`total_row_candidates`) is a total row only if it is
+    not a valid record: some cell outside its id column broke a rule. (A last
+    record that only lacks its id stays a record, reported as such.) Its cell
+    problems are replaced by one row, its values are set missing, and the
+    ``total_row`` column marks it so the reconciliation counts it as left out.
+
+    Returns
+    -------
+    out : pandas.DataFrame
+        With the boolean ``total_row``.
+    quality : pandas.DataFrame
+        The cell problems of total rows replaced by one row each.
+    """
+    out["total_row"] = False
+    if not candidates.any() or quality.empty:
+        return out, quality
+    original_id = table.original_columns.get(id_column, id_column)
+    rows = spreadsheet_row(candidates.index[candidates])
+    row_of = dict(zip(rows, candidates.index[candidates]))
+    numbers = quality["row"]
+    outside_id = numbers.notna() & (quality["column"] != original_id)
+    broken = {int(n) for n in numbers[outside_id & numbers.isin(rows)]}
+    if not broken:
+        return out, quality
+    positions = [row_of[n] for n in sorted(broken)]
+    contract = [c for c in out.columns if c not in ("source_row", "total_row")]
+    for column in contract:
+        out.loc[positions, column] = pd.NA
+    out.loc[positions, "total_row"] = True
+    kept = quality.loc[~numbers.isin(sorted(broken)).fillna(False).astype(bool)]
+    totals = quality_frame(
+        [
+            {
+                "file": table.file,
+                "sheet": table.sheet,
+                "row": n,
+                "column": original_id,
+                "value": show_value(table.frame.loc[row_of[n], id_column]),
+                "rule": TOTAL_ROW_RULE,
+                "action": TOTAL_ROW_ACTION,
+            }
+            for n in sorted(broken)
+        ]
+    )
+    return out, pd.concat([kept, totals], ignore_index=True)
 
 
 def formula_problems(table: SourceTable, columns: list[str]) -> pd.DataFrame:
