@@ -1456,17 +1456,17 @@ HOSTILE_PER_VALUE = [
     hostile(
         "date_cell_01_01_1900",
         in_workbook("sin_register", 2, "incident_date", 1, "dd/mm/yyyy"),
-        (SINS, "sins", 2, "incident_date", "1900-01-01", DATES, KEPT),
+        (SINS, "sins", 2, "incident_date", "1900-01-01", DATES, LEAVES_I2R),
     ),
     hostile(
         "date_cell_excel_29_02_1900",
         in_workbook("rapid_review_register", 3, "rr_date", 60, "dd/mm/yyyy"),
-        (RRS, "rapid_reviews", 3, "rr_date", "1900-02-28", DATES, KEPT),
+        (RRS, "rapid_reviews", 3, "rr_date", "1900-02-28", DATES, LEAVES_BOTH),
     ),
     per_value(
         "real_date_1900",
         set_cell("reviews", 3, "date_submitted", pd.Timestamp("1900-01-01")),
-        (SCHEDULE, "reviews", 3, "date_submitted", "1900-01-01", DATES, KEPT),
+        (SCHEDULE, "reviews", 3, "date_submitted", "1900-01-01", DATES, LEFT_OUT),
     ),
     per_value(
         "text_date_1900",
@@ -1481,7 +1481,7 @@ HOSTILE_PER_VALUE = [
     per_value(
         "date_after_the_configured_years",
         set_cell("rapid_review_register", 2, "rr_date", pd.Timestamp("2022-01-03")),
-        (RRS, "rapid_reviews", 2, "rr_date", "2022-01-03", "date outside 1950-2021", KEPT),
+        (RRS, "rapid_reviews", 2, "rr_date", "2022-01-03", "date outside 1950-2021", LEAVES_BOTH),
         plausible_dates={"earliest_year": 1950, "latest_year": 2021},
     ),
     # 2. Dates beyond pandas' range: one data-quality row each, never "internal error".
@@ -1493,12 +1493,12 @@ HOSTILE_PER_VALUE = [
     per_value(
         "text_date_31_12_9999",
         set_cell("rapid_review_register", 3, "rr_date", "31/12/9999"),
-        (RRS, "rapid_reviews", 3, "rr_date", "31/12/9999", DATES, KEPT),
+        (RRS, "rapid_reviews", 3, "rr_date", "31/12/9999", DATES, LEAVES_BOTH),
     ),
     per_value(
         "text_date_typo_3021",
         set_cell("reviews", 4, "date_submitted", "12/03/3021"),
-        (SCHEDULE, "reviews", 4, "date_submitted", "12/03/3021", DATES, KEPT),
+        (SCHEDULE, "reviews", 4, "date_submitted", "12/03/3021", DATES, LEFT_OUT),
     ),
     per_value(
         "iso_date_1500",
@@ -1508,17 +1508,17 @@ HOSTILE_PER_VALUE = [
     per_value(
         "index_child_incident_1700",
         set_cell("sin_register", 2, "incident_date", "01/01/1700"),
-        (SINS, "sins", 2, "incident_date", "01/01/1700", DATES, KEPT),
+        (SINS, "sins", 2, "incident_date", "01/01/1700", DATES, LEAVES_I2R),
     ),
     hostile(
         "date_cell_before_excel_1900",
         in_workbook("sin_register", 3, "incident_date", -73046, "dd/mm/yyyy"),
-        (SINS, "sins", 3, "incident_date", "00:00:00", "unparseable date", KEPT),
+        (SINS, "sins", 3, "incident_date", "00:00:00", "unparseable date", LEAVES_I2R),
     ),
     per_value(
         "serial_beyond_excel",
         set_cell("sin_register", 3, "incident_date", 2958466),
-        (SINS, "sins", 3, "incident_date", "2958466", "unparseable date", KEPT),
+        (SINS, "sins", 3, "incident_date", "2958466", "unparseable date", LEAVES_I2R),
     ),
     # 3. Names and ids typed into coded, yes/no and number cells (never shown in results/).
     per_value(
