@@ -38,8 +38,12 @@ def date_spellings(day: pd.Timestamp) -> set[str]:
     }
 
 
-def needles(frames: dict[str, pd.DataFrame]) -> dict[str, str]:
+def needles(frames: dict[str, pd.DataFrame], public_dates=()) -> dict[str, str]:
     """Every id, partnership name and date (in every spelling) of the input frames.
+
+    ``public_dates`` are dates the release states by design, whatever the data:
+    the as-at date of the registers (the config's, by default 31 December of the
+    cohort year). A record that happens to fall on one is not given away by it.
 
     Returns
     -------
@@ -58,6 +62,9 @@ def needles(frames: dict[str, pd.DataFrame]) -> dict[str, str]:
                 for value in pd.to_datetime(frame[column], errors="coerce").dropna():
                     for spelling in date_spellings(pd.Timestamp(value)):
                         found[spelling] = f"{source}.{column}"
+    for day in public_dates:
+        for spelling in date_spellings(pd.Timestamp(day)):
+            found.pop(spelling, None)
     return found
 
 

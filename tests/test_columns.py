@@ -44,6 +44,8 @@ PANEL_HEADINGS = {
         "sin_id": ("SIN reference", " SIN reference "),
         "rr_date": ("Date rapid review received", f"Date rapid review{NBSP}received"),
         "lcspr_decision": ("LCSPR decision", "  LCSPR  DECISION"),
+        "lcspr_received_date": ("Date LCSPR received", "date lcspr  received"),
+        "lcspr_publication": ("Publication status", f"PUBLICATION{NBSP}STATUS"),
     },
 }
 # The coding schedule is the team's own: only re-cased and padded, no mapping needed.

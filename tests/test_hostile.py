@@ -222,6 +222,12 @@ def test_a_lock_held_by_a_live_run_is_left_alone(tmp_path):
     live = subprocess.Popen(
         [sys.executable, "-c", "import time; time.sleep(60)  # snakemake"], cwd=tmp_path
     )
+    # Wait until /proc shows the new process's command line (a loaded machine can lag).
+    cmdline = Path("/proc") / str(live.pid) / "cmdline"
+    for _ in range(100):
+        if cmdline.exists() and b"snakemake" in cmdline.read_bytes():
+            break
+        time.sleep(0.05)
     try:
         with pytest.raises(InputError) as error:
             clear_stale_lock(tmp_path, [sys.executable, "-c", "raise SystemExit(1)"])

@@ -87,8 +87,11 @@ def read_and_clean(
     frame.attrs = {"file": table.file, "sheet": table.sheet}
     if source == "rapid_review_register":
         # Whether the optional columns of the review pipeline were there at all
-        # (absent ones are blank columns in the frame).
-        frame.attrs["pipeline_columns"] = [c for c in PIPELINE_COLUMNS if c in table.frame.columns]
+        # (absent ones are blank columns in the frame), under the config's mapping.
+        from .columns import apply_mapping
+
+        headings = apply_mapping(table, settings.inputs[source].columns).frame.columns
+        frame.attrs["pipeline_columns"] = [c for c in PIPELINE_COLUMNS if c in headings]
     return frame, quality, SourceInfo(table.file, table.sheet)
 
 

@@ -19,6 +19,7 @@ import pandas as pd
 from . import display
 from . import registry as reg
 from .presentation import SUPPRESSED, Labels, is_suppressed, number_or_none
+from .survival import share_weeks
 from .table import Table
 
 # A font shipped with matplotlib, so the charts look (and hash) the same on any machine.
@@ -683,8 +684,12 @@ def time_to_lcspr(tables, labels: Labels, year: int, source: str, settings: dict
     alt = (
         f"Step chart of the Kaplan-Meier share of the {n} LCSPRs initiated that had been "
         "completed, by weeks since the rapid review, with a shaded 95% interval and marks "
-        f"where open reviews were censored. Completed within 26 weeks: {share_at(26)}; "
-        f"within 52 weeks: {share_at(52)}. Median: {median_text}, against "
+        "where open reviews were censored. "
+        + "; ".join(
+            f"{'Completed within' if i == 0 else 'within'} {w} weeks: {share_at(w)}"
+            for i, w in enumerate(share_weeks(weeks))
+        )
+        + f". Median: {median_text}, against "
         + (
             f"{completed_median:g} weeks"
             if completed_median is not None

@@ -367,6 +367,7 @@ def _survival_group(ctx: BuildContext) -> list[Table]:
             available,
             level,
             ctx.settings.uncertainty.interval_decimals,
+            survival.share_weeks(ctx.settings.durations.lcspr_within_days / 7),
         ),
         survival.curve_table(TIME_TO_LCSPR_CURVE, follow, words, available, level),
         survival.curves_by_year_table(TIME_TO_LCSPR_BY_YEAR, follow, words, available, level),

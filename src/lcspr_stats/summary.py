@@ -16,6 +16,7 @@ from importlib import resources
 from typing import TYPE_CHECKING
 
 from .presentation import SUPPRESSED, SYMBOLS, is_suppressed, shows_suppressed
+from .survival import weeks_of_rows as survival_weeks_of
 
 if TYPE_CHECKING:
     from .settings import AgeBand, Settings
@@ -405,8 +406,8 @@ def pipeline_context(key_figures: dict) -> dict:
             "lower": weeks(bounds.get("lower")),
             "upper": weeks(bounds.get("upper")),
             "completed_median": number(km.get("completed_only_median_weeks")),
-            "within_26": share(26),
-            "within_52": share(52),
+            # The shares at the weeks the table reports (the requirement, then 52).
+            "shares": [(w, share(w)) for w in survival_weeks_of(km, r"pct_within_(\d+)_weeks")],
             "as_at": words,
         }
     return {"pipeline": pipeline, "km": survival}

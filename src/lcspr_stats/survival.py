@@ -14,6 +14,7 @@ that long (censoring unrelated to how long a review takes).
 
 from __future__ import annotations
 
+import re
 import warnings
 
 import numpy as np
@@ -24,6 +25,8 @@ from .table import Table
 
 DAYS_PER_WEEK = 7
 # Weeks at which the share completed is reported, and the numbers still at risk.
+# The shares completed: within the requirement (26 weeks unless the config sets another,
+# see :func:`share_weeks`) and within a year.
 SHARE_WEEKS = (26, 52)
 AT_RISK_WEEKS = (26, 52, 104)
 # The curve table: one row every CURVE_STEP_WEEKS weeks, the number at risk
@@ -32,6 +35,25 @@ CURVE_STEP_WEEKS = 2
 AT_RISK_EVERY_WEEKS = 26
 NOT_REACHED = "not reached"
 METHOD = "Kaplan-Meier (scipy.stats.ecdf); 95% interval: pointwise log-log (Greenwood)"
+
+
+def share_weeks(requirement_weeks: float) -> tuple[int, ...]:
+    """The weeks at which shares completed are reported: the requirement, then 52.
+
+    Parameters
+    ----------
+    requirement_weeks : float
+        The config's ``durations.lcspr_within_days`` in weeks (26 by default);
+        rounded to whole weeks.
+    """
+    first = int(round(requirement_weeks))
+    return (first,) if first == 52 else (first, 52)
+
+
+def weeks_of_rows(labels, pattern: str) -> tuple[int, ...]:
+    """The whole numbers of weeks in labels like ``% completed within 26 weeks``, in order."""
+    found = [re.fullmatch(pattern, str(label)) for label in labels]
+    return tuple(int(m.group(1)) for m in found if m)
 
 
 def kaplan_meier(days, completed, confidence_level: float = 0.95):
@@ -81,7 +103,9 @@ def _first_at_or_below(times: np.ndarray, values: np.ndarray, level: float) -> f
     return float(times[below[0]]) if len(below) else None
 
 
-def summarise(days, completed, confidence_level: float = 0.95) -> dict:
+def summarise(
+    days, completed, confidence_level: float = 0.95, shares: tuple[int, ...] = SHARE_WEEKS
+) -> dict:
     """Median weeks (with interval), shares completed, numbers at risk.
 
     The median is the first time the survival function is at or below one
@@ -110,7 +134,7 @@ def summarise(days, completed, confidence_level: float = 0.95) -> dict:
         out[f"at_risk_{w}"] = int((days >= w * DAYS_PER_WEEK).sum())
     if days.size == 0 or not completed.any():
         out.update(median_weeks=None, median_ci_lower=None, median_ci_upper=None)
-        for w in SHARE_WEEKS:
+        for w in shares:
             share = 0.0 if days.size else None
             out.update(
                 {f"share_{w}": share, f"share_{w}_ci_lower": None, f"share_{w}_ci_upper": None}
@@ -126,7 +150,7 @@ def summarise(days, completed, confidence_level: float = 0.95) -> dict:
     out["median_weeks"] = weeks(_first_at_or_below(times, sf, 0.5))
     out["median_ci_lower"] = weeks(_first_at_or_below(times, low, 0.5))
     out["median_ci_upper"] = weeks(_first_at_or_below(times, high, 0.5))
-    for w in SHARE_WEEKS:
+    for w in shares:
         s, lo, hi = (float(v[0]) for v in _bounds_at(result, band, [w * DAYS_PER_WEEK]))
         out[f"share_{w}"] = 1 - s
         out[f"share_{w}_ci_lower"] = 1 - hi
@@ -224,6 +248,7 @@ def km_table(
     available: bool,
     confidence_level: float,
     decimals: int,
+    shares: tuple[int, ...] = SHARE_WEEKS,
 ) -> Table:
     """The Kaplan-Meier summary: reviews, events, censored, median, shares, numbers at risk.
 
@@ -241,6 +266,8 @@ def km_table(
         Of the intervals.
     decimals : int
         Decimals of the shares' percentages and intervals.
+    shares : tuple of int
+        Weeks of the shares completed (:func:`share_weeks`).
 
     Returns
     -------
@@ -267,7 +294,7 @@ def km_table(
             frame,
             ["Not available: the rapid review register has no lcspr_received_date column."],
         )
-    s = summarise(follow["days"], follow["completed"], confidence_level)
+    s = summarise(follow["days"], follow["completed"], confidence_level, shares)
     pct = int(round(confidence_level * 100))
 
     def share(w):
@@ -286,7 +313,7 @@ def km_table(
             "display": median_text(s["median_ci_lower"], s["median_weeks"], s["median_ci_upper"]),
         },
     ]
-    for w in SHARE_WEEKS:
+    for w in shares:
         value, lo, hi = share(w)
         rows.append(
             {
@@ -394,7 +421,7 @@ def survival_key_figures(frame: pd.DataFrame | None, completed_median: float | N
         },
         "completed_only_median_weeks": completed_median,
     }
-    for w in SHARE_WEEKS:
+    for w in weeks_of_rows(rows.index, r"% completed within (\d+) weeks"):
         row = f"% completed within {w} weeks"
         figures[f"pct_within_{w}_weeks"] = num(row, "value")
         figures[f"pct_within_{w}_weeks_ci"] = {
@@ -418,7 +445,7 @@ def survival_row_of(figures: dict | None) -> dict[tuple[str, ...], str | None]:
         ("median_weeks_ci", "lower"): None,
         ("median_weeks_ci", "upper"): None,
     }
-    for w in SHARE_WEEKS:
+    for w in weeks_of_rows(figures, r"pct_within_(\d+)_weeks"):
         for key in (
             (f"pct_within_{w}_weeks",),
             (f"pct_within_{w}_weeks_ci", "lower"),
