@@ -33,7 +33,13 @@ def load_default_config() -> dict:
 
 
 def run_snakemake(configfile: Path, *extra: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
-    """Run the workflow as a user would, in a subprocess."""
+    """Run the workflow as a user would, in a subprocess.
+
+    In the repository folder, tests run side by side (pytest-xdist), each with outputs of its
+    own; Snakemake's lock folder is one per working folder, so they run with ``--nolock``
+    (a test elsewhere, e.g. of recovery after a kill, keeps the lock).
+    """
+    lock = ["--nolock"] if Path(cwd).resolve() == ROOT.resolve() else []
     return subprocess.run(
         [
             sys.executable,
@@ -43,6 +49,7 @@ def run_snakemake(configfile: Path, *extra: str, cwd: Path = ROOT) -> subprocess
             "2",
             "--configfile",
             str(configfile),
+            *lock,
             *extra,
         ],
         cwd=cwd,

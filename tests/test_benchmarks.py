@@ -41,10 +41,11 @@ def test_scaling_up_replicates_with_new_ids():
 def test_harness_times_a_run_of_the_pipeline(small, tmp_path):
     inputs = write_scaled(small, tmp_path / "inputs", "csv")
     configfile = run.make_config(tmp_path, inputs)
-    timing = run.timed(run.snakemake_command(configfile))
+    # --nolock: other tests run Snakemake in the repository folder at the same time (xdist).
+    timing = run.timed(run.snakemake_command(configfile, "--nolock"))
     assert timing.seconds > 0 and timing.peak_mib > 0
     assert run.jobs_run(timing.output) >= 6
-    noop = run.timed(run.snakemake_command(configfile))
+    noop = run.timed(run.snakemake_command(configfile, "--nolock"))
     assert run.jobs_run(noop.output) == 0
     assert (tmp_path / "results" / "2021" / "key_figures.json").exists()
 
