@@ -57,7 +57,8 @@ def test_manifest_records_config_software_and_command(bundled_run):
     assert software["lcspr-stats"] == metadata.version("lcspr-stats")
     for name in ("pandas", "snakemake", "scipy", "python-calamine", "pandera", "defusedxml"):
         assert software["dependencies"][name] == metadata.version(name)
-    assert manifest["command"] == "snakemake --cores 2 --configfile config.yaml"
+    # The tests' runs in the repository folder add --nolock (conftest.run_snakemake).
+    assert manifest["command"] == "snakemake --cores 2 --configfile config.yaml --nolock"
     assert "python" not in manifest["command"].split()[0]
     text = (bundled_run / "manifest.json").read_text()
     assert str(ROOT) not in text  # no path of this clone
