@@ -352,3 +352,25 @@ def test_a_table_without_rows_gives_one_row_not_applicable(bundled_run):
     assert check_open_data(item.data, item.meta) == []
     assert item.data["measure"].tolist() == ["Total"]
     assert item.data["lcspr_count"].tolist() == item.data["lcspr_percent"].tolist() == ["z"]
+
+
+def test_a_p_value_in_scientific_notation_is_an_indicator_not_a_filter():
+    # Found by the benchmark at 10,000 SINs: p = 2.72e-05 was taken for text, so the
+    # p-value column became a filter and the job stopped. Assumes the tables write small
+    # p-values as Python's repr does.
+    from lcspr_stats.opendata import no_total_reasons
+    from lcspr_stats.publish import read_labels
+    from lcspr_stats.settings import Settings
+
+    labels = read_labels(Settings.from_config(load_default_config()), YEAR)
+    frame = pd.DataFrame(
+        {
+            "comparison": ["age_band", "death_share"],
+            "n": ["82", "84"],
+            "p_value": ["0.286", "2.72e-05"],
+        }
+    )
+    item = open_data_table("scr_comparison_tests", "Tests", frame, "lcsprs", labels, YEAR)
+    assert "p_value" in item.meta.loc[item.meta["col_type"] == "Indicator", "col_name"].tolist()
+    assert item.data["p_value"].tolist() == ["0.286", "2.72e-05"]
+    assert check_open_data(item.data, item.meta, no_total_reasons("scr_comparison_tests")) == []

@@ -154,7 +154,8 @@ NO_TOTAL = {
     },
 }
 _SNAKE = re.compile(r"^[a-z][a-z0-9]*(_[a-z0-9]+)*$")
-_NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
+# A number as a table writes it, a small p-value in scientific notation ("2.72e-05") too.
+_NUMBER = re.compile(r"^-?\d+(\.\d+)?([eE][-+]?\d+)?$")
 
 
 @dataclass(frozen=True)
@@ -273,7 +274,8 @@ def _cell(value: str, reference: bool) -> str:
 
 
 def _decimals(values: list[str]) -> int:
-    return max((len(v.split(".")[1]) for v in values if _is_number(v) and "." in v), default=0)
+    plain = [v for v in values if _is_number(v) and "e" not in v.lower()]
+    return max((len(v.split(".")[1]) for v in plain if "." in v), default=0)
 
 
 def _filters(frame: pd.DataFrame, columns: list[str]) -> list[str]:
