@@ -42,6 +42,7 @@ BASELINE = (
     "row kept; the earliest rapid review is linked",
 )
 KEPT = "row kept; value set to missing"
+LEFT_OUT = "LCSPR left out of the 2021 cohort: no valid date_submitted"
 
 
 def default_config() -> dict:
@@ -317,11 +318,14 @@ def two_headers(folder: Path) -> dict:
 SINS = "{dir}/sin_register.xlsx"
 RRS = "{dir}/rapid_review_register.xlsx"
 SCHEDULE = "{dir}/lcspr_coding_schedule.xlsx"
-CONFIG_ERROR = "file 'config': config does not match lcspr_stats/schemas/config.schema.yaml:\n  "
+CONFIG_ERROR = "file 'config': config key not valid:\n  "
 EXPECTED_SINS = (
     "expected the columns: sin_id, partnership, incident_date, notification_date, incident_type "
     "(names match ignoring case and spaces)"
 )
+
+EXCLUDE_L7 = {"lcspr_id": "L7", "statistic": "incident_to_rr", "reason": "a test"}
+EXCLUDE_L5 = dict(EXCLUDE_L7, lcspr_id="L5")
 
 FATAL = [
     Case(
@@ -611,8 +615,41 @@ FATAL = [
         bad_config(
             lambda c: c.update(exclusions=[{"lcspr_id": "L1", "statistic": "incident_to_rr"}])
         ),
-        CONFIG_ERROR + "exclusions.0: 'reason' is a required property",
+        CONFIG_ERROR + "exclusions[1]: 'reason' is a required property",
         config_error=True,
+    ),
+    # Key paths count list entries from 1, as a person counts the "-" entries.
+    Case(
+        "config_third_exclusion_bad_statistic",
+        bad_config(
+            lambda c: c.update(
+                exclusions=[
+                    dict(EXCLUDE_L7, lcspr_id="L1"),
+                    dict(EXCLUDE_L7, lcspr_id="L2"),
+                    dict(EXCLUDE_L7, lcspr_id="L3", statistic="age"),
+                ]
+            )
+        ),
+        CONFIG_ERROR + "exclusions[3].statistic: 'age' is not one of ['incident_to_rr', "
+        "'rr_to_lcspr']",
+        config_error=True,
+    ),
+    # A named exclusion that matches no LCSPR of the cohort would change nothing, silently.
+    Case(
+        "exclusion_matches_no_lcspr",
+        bad_config(lambda c: c.update(exclusions=[EXCLUDE_L7])),
+        "file 'config': exclusions[1].lcspr_id 'L7' matches no LCSPR of cohort 2021, so it "
+        "would exclude nothing; the closest lcspr_ids are in file "
+        "'{dir}/lcspr_coding_schedule.xlsx', sheet 'reviews', rows 3, 4, 5 (ids from the data "
+        "are not shown). Correct the id or remove the exclusion",
+    ),
+    Case(
+        "exclusion_of_an_lcspr_of_another_year",
+        bad_config(lambda c: c.update(exclusions=[dict(EXCLUDE_L7, lcspr_id="L3"), EXCLUDE_L5])),
+        "file 'config': exclusions[2].lcspr_id 'L5' matches no LCSPR of cohort 2021, so it "
+        "would exclude nothing; the closest lcspr_ids are in file "
+        "'{dir}/lcspr_coding_schedule.xlsx', sheet 'reviews', rows 3, 4, 5 (ids from the data "
+        "are not shown). Correct the id or remove the exclusion",
     ),
     Case(
         "config_bad_threshold",
@@ -836,7 +873,40 @@ PER_VALUE = [
     per_value(
         "date_submitted_unreadable",
         set_cell("reviews", 3, "date_submitted", "sometime in 2021"),
-        (SCHEDULE, "reviews", 3, "date_submitted", "sometime in 2021", "unparseable date", KEPT),
+        (
+            SCHEDULE,
+            "reviews",
+            3,
+            "date_submitted",
+            "sometime in 2021",
+            "unparseable date",
+            LEFT_OUT,
+        ),
+    ),
+    # The LCSPR leaves the cohort, and its message says so (not "row kept").
+    per_value(
+        "date_submitted_impossible",
+        set_cell("reviews", 3, "date_submitted", "31/02/2021"),
+        (SCHEDULE, "reviews", 3, "date_submitted", "31/02/2021", "unparseable date", LEFT_OUT),
+    ),
+    per_value(
+        "date_submitted_blank",
+        set_cell("reviews", 3, "date_submitted", " "),
+        (SCHEDULE, "reviews", 3, "date_submitted", "", "required value missing", LEFT_OUT),
+    ),
+    # L4 (reviews row 5) keeps its row but has no child listed.
+    per_value(
+        "review_without_children",
+        lambda d: d.__setitem__("children", d["children"].drop(index=6)),
+        (
+            SCHEDULE,
+            "reviews",
+            5,
+            "lcspr_id",
+            "L4",
+            "no children listed in the children sheet",
+            "row kept; no index child: its child's details and incident count as not known",
+        ),
     ),
     Case(
         "formula_in_a_code_cell",

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -64,14 +66,50 @@ def default_config() -> dict:
     return load_default_config()
 
 
+def shared_folder(tmp_path_factory, name: str, make) -> Path:
+    """A folder made once per test session by ``make(folder)``, shared by every xdist worker.
+
+    Each worker of ``pytest -n`` is its own process with its own session, so
+    a session fixture would otherwise run the pipeline once per worker. The
+    first worker to get here makes the folder under a lock in the temporary
+    folder all workers share; the others wait for it and take it. Tests must
+    only read what is in it (copy it to change anything).
+    """
+    root = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        root = root.parent  # the workers' common base folder
+    folder = root / f"shared-{name}"
+    with open(root / f"shared-{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        done = folder / ".made"
+        if not done.exists():
+            if folder.exists():  # a worker that failed to make it
+                shutil.rmtree(folder)
+            folder.mkdir()
+            make(folder)
+            done.write_text("made\n")
+    return folder
+
+
+def run_bundled(folder: Path) -> None:
+    """The whole pipeline on the bundled cohort, as a user runs it, writing into ``folder``."""
+    result = run_snakemake(config_into(folder, load_default_config()))
+    assert result.returncode == 0, result.stderr[-4000:]
+
+
 @pytest.fixture(scope="session")
 def bundled_run(tmp_path_factory) -> Path:
     """Run the whole pipeline once on the bundled cohort; return results/2021."""
-    tmp = tmp_path_factory.mktemp("bundled")
-    configfile = config_into(tmp, load_default_config())
-    result = run_snakemake(configfile)
-    assert result.returncode == 0, result.stderr[-4000:]
-    return tmp / "results" / "2021"
+    return shared_folder(tmp_path_factory, "bundled", run_bundled) / "results" / "2021"
+
+
+@pytest.fixture(scope="session")
+def second_bundled_run(tmp_path_factory, bundled_run) -> Path:
+    """The same command again from nothing, in another folder; return its results/2021.
+
+    For the tests that every output of a run is byte-identical on a rerun.
+    """
+    return shared_folder(tmp_path_factory, "bundled-again", run_bundled) / "results" / "2021"
 
 
 @pytest.fixture(scope="session")

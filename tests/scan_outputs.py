@@ -2,7 +2,7 @@
 
 Used by the confidentiality tests: the needles come from the input frames,
 the haystack is every file under a results folder (CSV, JSON, Markdown as
-text; HTML and SVG by their text, titles and alt text; .xlsx by its cell
+text; HTML and SVG by their text, titles and alt text; .xlsx and .ods by their cell
 contents and document properties; PNG by its text chunks).
 """
 
@@ -64,14 +64,19 @@ def needles(frames: dict[str, pd.DataFrame]) -> dict[str, str]:
 def file_text(path: Path) -> str:
     """The text a reader of ``path`` could see."""
     data = path.read_bytes()
-    if path.suffix.lower() in (".xlsx", ".xlsm"):
+    if path.suffix.lower() in (".xlsx", ".xlsm", ".ods"):
         parts = []
         sheets = pd.read_excel(path, sheet_name=None, header=None, dtype=object, engine="calamine")
         for name, frame in sheets.items():
             parts.append(name)
             parts += [str(v) for v in frame.to_numpy().ravel() if pd.notna(v)]
         with zipfile.ZipFile(path) as archive:
-            for member in ("docProps/core.xml", "docProps/app.xml", "docProps/custom.xml"):
+            for member in (
+                "docProps/core.xml",
+                "docProps/app.xml",
+                "docProps/custom.xml",
+                "meta.xml",
+            ):
                 if member in archive.namelist():
                     parts.append(re.sub(r"<[^>]+>", " ", archive.read(member).decode("utf-8")))
         return "\n".join(parts)

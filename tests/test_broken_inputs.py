@@ -10,6 +10,7 @@ from broken_inputs import (
     BASELINE,
     CASES,
     FATAL,
+    LEFT_OUT,
     PER_VALUE,
     Case,
     expected_rows,
@@ -86,9 +87,14 @@ def test_per_value_case_keeps_the_row_and_reports_it(case: Case, tmp_path):
         source = SOURCE_OF_SHEET[sheet]
         frame = check.frames[source]
         assert len(frame) == check.rows_read[source]
-        if action == "row kept; value set to missing":
+        if action in ("row kept; value set to missing", LEFT_OUT):
             position = frame.index[frame["source_row"] == row][0]
             assert pd.isna(frame.loc[position, column.lower()])
+        if action == LEFT_OUT:
+            # The LCSPR is in no cohort, and the reconciliation gives the same reason.
+            assert row not in set(check.cohort.lcsprs["source_row"])
+            reasons = check.cohort.reconciliation.set_index(["source", "reason"])["rows"]
+            assert reasons[("reviews", "left out of the 2021 cohort: no valid date_submitted")] == 1
 
     # The whole pipeline runs; results/ has the masked report, processed/ the full one.
     results = run_in_process(tmp_path, config)

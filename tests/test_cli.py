@@ -15,7 +15,7 @@ from lcspr_stats import cli
 from lcspr_stats.io import write_xlsx
 from lcspr_stats.synth import FILES
 
-COMMANDS = ["init", "validate", "run", "synth", "report"]
+COMMANDS = ["init", "validate", "run", "synth", "report", "check-release"]
 
 
 def tiny_config(tmp_path: Path, **changes) -> Path:

@@ -25,6 +25,10 @@ from lcspr_stats.cli import main
 from lcspr_stats.derive import percent
 from lcspr_stats.registry import table_names
 
+# Its tests share a module fixture that runs the pipeline: keep them on one xdist worker,
+# so that run is made once (pyproject: --dist loadgroup).
+pytestmark = pytest.mark.xdist_group("test_cli_new_year")
+
 SEED = 11
 SHEETS = {
     "sin_register.xlsx": ["sins"],
@@ -209,3 +213,16 @@ def test_trends_show_2021_and_2022_side_by_side(new_year):
     assert periods["period"].tolist()[-2:] == ["lcspr_2021", "lcspr_2022"]
     for chart in ("trends.png", "trends.svg"):
         assert (results / "trends" / chart).stat().st_size > 10_000
+
+
+def test_open_data_across_2021_and_2022_passes_the_checker(new_year):
+    from lcspr_stats.opendata import check_open_data, no_total_reasons, read_text_csv
+
+    folder = new_year["workspace"] / "results" / "trends" / "open_data"
+    names = sorted(p.name[: -len(".meta.csv")] for p in folder.glob("*.meta.csv"))
+    assert names == sorted(table_names(load_default_config()))
+    for name in names:
+        data = read_text_csv(folder / f"{name}.csv")
+        meta = read_text_csv(folder / f"{name}.meta.csv")
+        assert check_open_data(data, meta, no_total_reasons(name)) == [], name
+        assert data["time_period"].drop_duplicates().tolist() == ["2021", "2022"], name

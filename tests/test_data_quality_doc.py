@@ -37,7 +37,7 @@ def details(message: str) -> list[str]:
         if head.startswith("strict mode:"):
             found.append(head)
         candidates = [line.strip() for line in rest]
-    elif "config does not match" in head:
+    elif "config key" in head and "not valid" in head:
         return [LOCATION.sub("", head)] + [line.strip() for line in rest]
     else:
         candidates = [message]

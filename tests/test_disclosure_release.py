@@ -16,6 +16,10 @@ from conftest import config_into, load_default_config, run_snakemake
 
 from lcspr_stats.presentation import SUPPRESSED, SYMBOLS
 
+# Its tests share a module fixture that runs the pipeline: keep them on one xdist worker,
+# so that run is made once (pyproject: --dist loadgroup).
+pytestmark = pytest.mark.xdist_group("test_disclosure_release")
+
 THRESHOLD = 10
 YEAR = 2021
 RELEASE_RULES = ["figures", "workbook", "report", "trends"]

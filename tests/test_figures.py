@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 from conftest import load_default_config
 
@@ -70,3 +71,44 @@ def test_charts_with_suppressed_values_are_the_same_bytes_every_time(suppressed_
     first = draw(*suppressed_tables)
     second = draw(*suppressed_tables)
     assert [(png, svg) for _c, png, svg in first] == [(png, svg) for _c, png, svg in second]
+
+
+def test_a_chart_with_nothing_left_after_suppression_is_a_sentence(suppressed_tables, bundled_run):
+    """Every bin of the rapid-review-to-LCSPR distribution is [c] in these tables."""
+    from lcspr_stats.figures import NOTHING_LEFT
+    from lcspr_stats.report import ChartFile, render_report, report_context
+
+    charts = {chart.name: chart for chart, _png, _svg in draw(*suppressed_tables)}
+    empty = charts["weeks_rapid_review_to_lcspr"]
+    sentence = NOTHING_LEFT.format(symbol=C, table=empty.table)
+    assert empty.alt_text.startswith(sentence + " ")
+    drawn = [t for a in empty.figure.axes for t in a.texts]
+    assert any(t.get_text().replace("\n", " ") == sentence for t in drawn)
+    assert len(empty.figure.axes[0].patches) == 0  # no empty axis, no bars
+    # A chart with a bar left is drawn as before.
+    assert not charts["weeks_incident_to_rapid_review"].alt_text.startswith("Nothing")
+
+    # The report shows the sentence in place of the image.
+    settings = Settings.from_config(load_default_config())
+    tables, key_figures = suppressed_tables
+    files = [
+        ChartFile(c.name, c.title, c.alt_text, c.table, b"png", "a.png", "a.svg") for c in [empty]
+    ]
+    quality = pd.read_csv(bundled_run / "data_quality.csv")
+    recon = pd.read_csv(bundled_run / "reconciliation.csv")
+    context = report_context(
+        tables,
+        read_labels(settings, 2021),
+        files,
+        [],
+        key_figures,
+        quality,
+        recon,
+        settings.release,
+        "book.xlsx",
+    )
+    [chart] = context["charts"]
+    assert chart["nothing_left"] is True
+    html = render_report(context)
+    assert f"<p>{sentence}" in html.replace("&#39;", "'")
+    assert chart["src"] not in html

@@ -27,6 +27,10 @@ from conftest import ROOT
 from lcspr_stats.errors import InputError
 from lcspr_stats.workspace import PROJECT_VARIABLE, project_root
 
+# Its tests share a module fixture that runs the pipeline: keep them on one xdist worker,
+# so that run is made once (pyproject: --dist loadgroup).
+pytestmark = pytest.mark.xdist_group("test_install")
+
 
 def _run(command: list, **kwargs) -> subprocess.CompletedProcess:
     return subprocess.run(command, capture_output=True, text=True, timeout=600, **kwargs)

@@ -20,6 +20,10 @@ from conftest import ROOT, config_into, load_default_config
 from lcspr_stats import config as cfg
 from lcspr_stats.codedeps import PACKAGE_DIR
 
+# Its tests share a module fixture that runs the pipeline: keep them on one xdist worker,
+# so that run is made once (pyproject: --dist loadgroup).
+pytestmark = pytest.mark.xdist_group("test_read_once")
+
 RECORDER = Path(__file__).resolve().parent / "recorder"
 
 
@@ -70,6 +74,8 @@ def test_every_job_was_recorded(recorded_run):
         "tables": 1,
         "figures": 1,
         "workbook": 1,
+        "workbook_ods": 1,
+        "open_data": 1,
         "report": 1,
         "trends": 1,
         "manifest": 1,

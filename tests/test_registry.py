@@ -24,6 +24,10 @@ from lcspr_stats.config import check_config
 from lcspr_stats.errors import InputError
 from lcspr_stats.registry import FIXED, table_names, table_specs
 
+# Its tests share a module fixture that runs the pipeline: keep them on one xdist worker,
+# so that run is made once (pyproject: --dist loadgroup).
+pytestmark = pytest.mark.xdist_group("test_registry")
+
 CROSSTAB = {
     "name": "review_type_by_incident",
     "title": "Type of review by death or serious harm",

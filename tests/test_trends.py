@@ -160,3 +160,38 @@ def test_a_cohorts_suppressed_figures_stay_suppressed_in_the_trends(key_figures,
     assert labels.count("[c]") == 3  # the 2022 deaths bar, age stack and median bar
     assert "[c] = suppressed" in chart.get_supxlabel()
     assert figure_bytes(chart, "png") == figure_bytes(trends_chart(table, periods, BANDS), "png")
+
+
+@pytest.mark.parametrize(
+    ("shares", "expected"),
+    [
+        ([33, 33, 33], [34, 33, 33]),  # 99: the largest remainder (first, on a tie) rounds up
+        ([20, 41, 40], [20, 40, 40]),  # 101
+        ([25, 25, 25, 25], [25, 25, 25, 25]),  # already 100: unchanged
+        ([0, 0], [0, 0]),  # nothing known: no stack
+    ],
+)
+def test_stacked_age_shares_add_to_100(shares, expected):
+    from lcspr_stats.trends import shares_to_100
+
+    assert shares_to_100(shares) == expected
+
+
+def test_the_trends_chart_has_a_title_a_source_line_and_full_stacks(key_figures, reference):
+    figures = two_cohorts(key_figures)
+    table = trends_table(
+        figures, reference["ages"], reference["harm"], reference["periods"], SETTINGS
+    )
+    periods = periods_frame(reference["periods"], figures)
+    fig = trends_chart(table, periods, BANDS, title="Annual review", source="The schedule")
+    assert fig._suptitle.get_text() == "Annual review: the cohorts beside the SCR periods"
+    assert fig._supxlabel.get_text() == (
+        "Source: The schedule; SCR periods: the published figures."
+    )
+    age = fig.axes[1]
+    tops: dict[float, float] = {}
+    for bar in age.patches:
+        tops[bar.get_x()] = tops.get(bar.get_x(), 0) + bar.get_height()
+    # Every period with known ages stacks to exactly 100%.
+    assert sorted(set(tops.values())) == [100.0]
+    assert len(tops) == len(periods)

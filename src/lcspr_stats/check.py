@@ -9,7 +9,7 @@ import pandas as pd
 from . import config as cfg
 from .errors import InputError
 from .io import read_source
-from .join import CohortFrames, SourceInfo, link_cohort
+from .join import CohortFrames, SourceInfo, left_out_of_cohort, link_cohort
 from .settings import Settings
 from .validate import clean_source, quality_frame
 
@@ -161,6 +161,7 @@ def gather_inputs(config: dict, year: int) -> tuple[InputCheck | None, list[str]
         return None, [error.render()]
     found = [p for p in [*by_source.values(), cohort.quality] if len(p)]
     quality = pd.concat(found, ignore_index=True) if found else quality_frame()
+    quality = left_out_of_cohort(quality, info["reviews"], year)
     result = InputCheck(year, frames, info, cohort, quality, source_quality=by_source)
     return result, []
 
@@ -216,3 +217,70 @@ def empty_cohort_error(year: int, reviews: SourceInfo) -> InputError:
         sheet=reviews.sheet,
         column="date_submitted",
     )
+
+
+def unmatched_exclusions(
+    config: dict, checked: list[InputCheck], *, config_file: str = "config"
+) -> list[str]:
+    """A fatal message per named exclusion whose ``lcspr_id`` is no LCSPR of the cohorts checked.
+
+    An exclusion that matches nothing would leave Table 3 as if it were not
+    there, without a word. Each message names the exclusion by its key path
+    in the config (1-based, ``exclusions[2].lcspr_id``) with the id as the
+    user typed it (their own config's text), and where the closest
+    ``lcspr_id`` values of the data are: their file, sheet and rows, not the
+    ids themselves, since terminal output holds no id from the data
+    (docs/data-quality.md).
+
+    Parameters
+    ----------
+    config : dict
+        A validated config.
+    checked : list of InputCheck
+        Every cohort of the run that was checked.
+    config_file : str
+        How the message names the config.
+
+    Returns
+    -------
+    list of str
+        One rendered message per exclusion that matched nothing (empty if none).
+    """
+    import difflib
+
+    if not checked:
+        return []
+    ids: dict[str, list[tuple[SourceInfo, int]]] = {}
+    for result in checked:
+        lcsprs = result.cohort.lcsprs
+        for lcspr_id, row in zip(lcsprs["lcspr_id"].astype(str), lcsprs["source_row"]):
+            ids.setdefault(lcspr_id, []).append((result.info["reviews"], int(row)))
+    years = ", ".join(str(r.year) for r in checked)
+    cohorts = f"cohort{'s' if len(checked) > 1 else ''} {years}"
+    messages = []
+    for number, exclusion in enumerate(config["exclusions"], start=1):
+        typed = str(exclusion["lcspr_id"])
+        if typed in ids:
+            continue
+        close = difflib.get_close_matches(typed, list(ids), n=3, cutoff=0.5)
+        places: dict[tuple[str, str], list[int]] = {}
+        for lcspr_id in close:
+            for info, row in ids[lcspr_id]:
+                places.setdefault((info.file, info.sheet), []).append(row)
+        if places:
+            where = "; ".join(
+                f"file '{file}', sheet '{sheet}', row{'s' if len(rows) > 1 else ''} "
+                + ", ".join(str(r) for r in sorted(rows))
+                for (file, sheet), rows in places.items()
+            )
+            hint = f"the closest lcspr_ids are in {where} (ids from the data are not shown)"
+        else:
+            hint = "no lcspr_id of the data is close to it"
+        messages.append(
+            InputError(
+                f"exclusions[{number}].lcspr_id '{typed}' matches no LCSPR of {cohorts}, so "
+                f"it would exclude nothing; {hint}. Correct the id or remove the exclusion",
+                file=config_file,
+            ).render()
+        )
+    return messages

@@ -72,6 +72,7 @@ examples:
   lcspr-stats run                                        (config.yaml here)
   lcspr-stats run --config review-2022/config.yaml --cores 4
   lcspr-stats run --config review-2022/config.yaml --dry-run
+  lcspr-stats run --config review-2022/config.yaml --force    (rerun every job)
   lcspr-stats run --config national.yaml --profile slurm   (on a SLURM cluster)
 
 Runs the Snakemake workflow in the config's folder: relative paths in the
@@ -90,6 +91,15 @@ lcspr_coding_schedule.xlsx. Every child, family and partnership is invented.
 --profile 2021 gives the calibrated cohort that reproduces the published 2021
 figures; otherwise a plausible cohort for YEAR derived from it, different for
 each seed, with registers covering the years of Table 2.
+"""
+
+CHECK_RELEASE_EPILOG = """\
+examples:
+  lcspr-stats check-release                                  (config.yaml here)
+  lcspr-stats check-release --config review-2022/config.yaml
+
+Run after `lcspr-stats run` and before sharing anything from results/.
+Exit status 0: nothing found; 1: each problem is listed with what to do.
 """
 
 REPORT_EPILOG = """\
@@ -179,12 +189,14 @@ def _print_check(result, show: int) -> None:
 
 def cmd_validate(args: argparse.Namespace) -> int:
     """Check every cohort's inputs; exit 1 if any fatal problem is found."""
-    from .check import check_inputs, strict_check
+    from .check import check_inputs, strict_check, unmatched_exclusions
+    from .run_summary import CohortSummary, summary_lines
 
     config_path = _config_path(args.config)
     config = cfg.load_config(config_path)
     years = [args.year] if args.year else [int(y) for y in config["cohorts"]]
     fatal: list[str] = []
+    checked = []
     with _in_folder_of(config_path):
         for year in years:
             print(f"Cohort {year} (config {config_path})")
@@ -194,11 +206,30 @@ def cmd_validate(args: argparse.Namespace) -> int:
                 print("  Stopped by a fatal problem (below).")
                 fatal.append(error.render())
                 continue
+            checked.append(result)
             _print_check(result, args.show)
             try:
                 strict_check(result.quality, config.get("strict", False))
             except InputError as error:
                 fatal.append(error.render())
+    unmatched = []
+    if len(checked) == len(config["cohorts"]):
+        # An exclusion may name an LCSPR of any cohort: judged once all were read.
+        unmatched = unmatched_exclusions(config, checked, config_file=str(config_path))
+    fatal += unmatched
+    results = config_path.parent / config["results_dir"]
+    summaries = [
+        CohortSummary(
+            r.year,
+            r.quality,
+            r.cohort.reconciliation,
+            f"{results / str(r.year) / 'data_quality.csv'} (after a run)",
+        )
+        for r in checked
+    ]
+    if summaries:
+        summaries[0].unmatched = unmatched
+        print("\n".join(summary_lines(summaries)))
     if fatal:
         for message in fatal:
             _error(message)
@@ -309,6 +340,9 @@ def cmd_run(args: argparse.Namespace) -> int:
         command += ["--profile", _resolve_profile(args.profile)]
     if args.dry_run:
         command += ["--dry-run"]
+    if args.force:
+        # Every job again, whatever Snakemake thinks is up to date.
+        command += ["--forceall"]
     log_path = (folder / config["logs_dir"] / RUN_LOG).resolve()
     results = (folder / config["results_dir"]).resolve()
     cohorts = ", ".join(str(y) for y in config["cohorts"])
@@ -352,11 +386,23 @@ def cmd_run(args: argparse.Namespace) -> int:
         return EXIT_OK
     if state["up_to_date"]:
         print("Everything was already up to date.")
+    _print_run_summary(config, results)
     print("Results:")
     for year in config["cohorts"]:
         print(f"  {results / str(year)}/")
     print(f"  {results / 'trends'}/  (the cohorts beside the SCR periods)")
     return EXIT_OK
+
+
+def _print_run_summary(config: dict, results: Path) -> None:
+    """The run's closing summary, from the data-quality and reconciliation files it wrote."""
+    from .run_summary import read_run, summary_lines
+
+    try:
+        summaries = [read_run(int(year), results) for year in config["cohorts"]]
+    except OSError:  # a partial target (--until): no summary to give
+        return
+    print("\n".join(summary_lines(summaries)))
 
 
 # --- synth -----------------------------------------------------------------------
@@ -423,6 +469,34 @@ def cmd_report(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+# --- check-release -------------------------------------------------------------------
+
+
+def cmd_check_release(args: argparse.Namespace) -> int:
+    """Check a run's results before they are shared; exit 1 if anything must be put right."""
+    from .release_check import check_release
+    from .workspace import project_root
+
+    config_path = _config_path(args.config)
+    config = cfg.load_config(config_path)
+    try:
+        project = project_root()
+    except InputError:  # a plain install: the bundled cohort is not at hand
+        project = None
+    findings = check_release(config, config_path, project)
+    print(f"Checking the release of cohort(s) {', '.join(map(str, config['cohorts']))}")
+    if not findings:
+        print("No problem found: the results can be shared.")
+        return EXIT_OK
+    for finding in findings:
+        print(f"  {finding.render()}")
+    _error(
+        f"{len(findings)} problem{'s' if len(findings) != 1 else ''} to put right before "
+        "these results are shared"
+    )
+    return EXIT_INPUT
+
+
 # --- the parser ----------------------------------------------------------------------
 
 
@@ -449,7 +523,7 @@ def _positive(text: str) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """The command line parser with its five subcommands."""
+    """The command line parser with its subcommands."""
     raw = argparse.RawDescriptionHelpFormatter
     parser = argparse.ArgumentParser(
         prog=PROG,
@@ -527,6 +601,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--dry-run", "-n", action="store_true", help="show the jobs that would run; make nothing"
     )
     run.add_argument("--verbose", "-v", action="store_true", help="show Snakemake's own output")
+    run.add_argument(
+        "--force", action="store_true", help="rerun every job, even those that are up to date"
+    )
     run.set_defaults(handler=cmd_run)
 
     synth = commands.add_parser(
@@ -545,6 +622,19 @@ def build_parser() -> argparse.ArgumentParser:
     )
     synth.add_argument("--force", action="store_true", help="overwrite workbooks that exist")
     synth.set_defaults(handler=cmd_synth)
+
+    release = commands.add_parser(
+        "check-release",
+        help="check the results before they are shared (exit 1 if something is wrong)",
+        description="Check a run's results before sharing them: template text left in the "
+        "release settings, the synthetic-data notice on real data, disclosure control off "
+        "or a threshold below 3, data problems with strict mode off, results older than "
+        "the config or inputs, and ids or partnership names of the inputs in the results.",
+        epilog=CHECK_RELEASE_EPILOG,
+        formatter_class=raw,
+    )
+    release.add_argument("--config", default="config.yaml", help=config_help)
+    release.set_defaults(handler=cmd_check_release)
 
     report = commands.add_parser(
         "report",

@@ -69,16 +69,33 @@ def check_config(config: dict, schema: dict | None = None, *, file: str = "confi
     validator = validator_cls(schema)
     errors = sorted(validator.iter_errors(config), key=lambda e: list(e.absolute_path))
     if errors:
-        lines = []
-        for error in errors[:10]:
-            key = ".".join(str(p) for p in error.absolute_path) or "(top level)"
-            lines.append(f"  {key}: {error.message}")
-        raise InputError(
-            f"config does not match {SCHEMA_NAME}:\n" + "\n".join(lines),
-            file=file,
-        )
+        raise InputError(config_error_text(errors[:10], len(errors)), file=file)
     _fill_defaults(config, schema)
     return config
+
+
+def key_path(parts) -> str:
+    """A key's path as the user reads their config: ``exclusions[3].statistic``.
+
+    List entries are counted from 1, as a person counts the ``-`` entries of a
+    YAML list (jsonschema counts from 0).
+    """
+    text = ""
+    for part in parts:
+        text += f"[{part + 1}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text or "(top level)"
+
+
+def config_error_text(errors: list, total: int) -> str:
+    """The message for config keys that break the schema: one line per key, its path 1-based.
+
+    The schema file is not named: it is inside the package, and the user edits
+    their config; its comments (and the user guide) say what each key takes.
+    """
+    lines = [f"  {key_path(e.absolute_path)}: {e.message}" for e in errors]
+    more = f" (the first {len(errors)} of {total})" if total > len(errors) else ""
+    head = "config key not valid" if total == 1 else f"{total} config keys not valid{more}"
+    return f"{head}:\n" + "\n".join(lines)
 
 
 def _fill_defaults(instance: Any, schema: dict) -> None:

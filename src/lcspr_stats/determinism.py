@@ -18,19 +18,23 @@ _UMASK = os.umask(0o022)
 os.umask(_UMASK)
 
 
-def normalise_zip(data: bytes) -> bytes:
+def normalise_zip(data: bytes, stored: tuple[str, ...] = ()) -> bytes:
     """Rewrite a zip archive (xlsx, ods) with fixed entry timestamps and order.
 
     Parameters
     ----------
     data : bytes
         The archive as written by a library that stamps the current time.
+    stored : tuple of str
+        Entries kept uncompressed (an ODS's ``mimetype``, which the
+        OpenDocument package rules want first and stored).
 
     Returns
     -------
     bytes
         The same members, in the same order, each stamped 1980-01-01 and
-        deflated, so two writes of the same content give the same bytes.
+        deflated (unless ``stored``), so two writes of the same content give
+        the same bytes.
     """
     out = io.BytesIO()
     with (
@@ -39,7 +43,9 @@ def normalise_zip(data: bytes) -> bytes:
     ):
         for info in src.infolist():
             member = zipfile.ZipInfo(info.filename, date_time=_ZIP_DATE)
-            member.compress_type = zipfile.ZIP_DEFLATED
+            member.compress_type = (
+                zipfile.ZIP_STORED if info.filename in stored else zipfile.ZIP_DEFLATED
+            )
             member.external_attr = 0o644 << 16
             dst.writestr(member, src.read(info.filename))
     return out.getvalue()

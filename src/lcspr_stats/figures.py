@@ -613,6 +613,58 @@ def serious_harm_categories(
     )
 
 
+# The alt text (and the report's sentence) of a chart with nothing left to draw.
+NOTHING_LEFT = (
+    "Nothing is left to draw: every figure of this chart is suppressed ({symbol}) to protect "
+    "confidentiality. Its table, {table}, shows what can be shown."
+)
+
+
+def nothing_left(chart: Chart) -> bool:
+    """True if suppression left the chart no bar to draw (an empty axis).
+
+    Something was suppressed, and no data is drawn: no bar of finite,
+    non-zero length and no line through a finite point in data coordinates.
+    Reference lines (the median, the expected time: ``axvline``, drawn
+    across the axes rather than in data coordinates) are not data.
+    """
+    import math
+
+    if SUPPRESSED not in chart.alt_text:
+        return False
+    for axes in chart.figure.axes:
+        for patch in axes.patches:
+            sides = (patch.get_height(), patch.get_width())
+            if all(math.isfinite(s) and s != 0 for s in sides):
+                return False
+        for line in axes.lines:
+            if line.get_transform() != axes.transData:
+                continue
+            if any(math.isfinite(float(y)) for y in line.get_ydata()):
+                return False
+    return True
+
+
+def replaced_by_sentence(chart: Chart, source: str) -> Chart:
+    """The chart's title and source with a sentence in place of its empty axis."""
+    sentence = NOTHING_LEFT.format(symbol=SUPPRESSED, table=chart.table)
+    figure, axes = _figure(chart.title, source)
+    axes.set_axis_off()
+    axes.text(
+        0.5,
+        0.5,
+        "\n".join(textwrap.wrap(sentence, 70)),
+        ha="center",
+        va="center",
+        fontsize=13,
+        color=TEXT,
+        transform=axes.transAxes,
+    )
+    # The sentence first (the report shows it instead of the image), then what was
+    # suppressed, as the drawn chart's alt text said.
+    return Chart(chart.name, chart.title, f"{sentence} {chart.alt_text}", chart.table, figure)
+
+
 def _percent_formatter():
     from matplotlib.ticker import FuncFormatter
 
@@ -662,6 +714,8 @@ def draw_charts(
     with plt.style.context("afcharts.afcharts"), matplotlib.rc_context(RC):
         for name in FIGURES:
             chart = BUILDERS[name](by_name, labels, year, source, settings)
+            if nothing_left(chart):
+                chart = replaced_by_sentence(chart, source)
             png, svg = io.BytesIO(), io.BytesIO()
             chart.figure.savefig(png, format="png", dpi=dpi, metadata={"Software": None})
             chart.figure.savefig(

@@ -23,6 +23,50 @@ def member(series: pd.Series, values) -> pd.Series:
 
 
 LINK_ACTION = "row kept; link set to missing"
+NO_CHILDREN_RULE = "no children listed in the children sheet"
+
+
+def left_out_reason(year: int) -> str:
+    """Why an LCSPR without a readable ``date_submitted`` is in no cohort (the words of both
+    its data-quality row and the reconciliation)."""
+    return f"left out of the {year} cohort: no valid date_submitted"
+
+
+def left_out_of_cohort(quality: pd.DataFrame, reviews: SourceInfo, year: int) -> pd.DataFrame:
+    """Say in their action that the LCSPRs whose ``date_submitted`` is bad leave the cohort.
+
+    The check of the value ("unparseable date", "required value missing") keeps
+    the row and sets the value missing; an LCSPR without a date is then in no
+    cohort, and its data-quality row says so rather than "row kept".
+
+    Parameters
+    ----------
+    quality : pandas.DataFrame
+        Data-quality rows of every source of the cohort.
+    reviews : SourceInfo
+        Where the reviews came from.
+    year : int
+        The cohort year.
+
+    Returns
+    -------
+    pandas.DataFrame
+        A copy, those rows' ``action`` reading ``LCSPR left out of the <year>
+        cohort: no valid date_submitted``.
+    """
+    if quality.empty:
+        return quality
+    sheet = quality["sheet"].fillna("").astype(str)
+    column = quality["column"].astype(str).str.strip().str.lower().str.replace(" ", "_")
+    hit = (
+        (quality["file"].astype(str) == reviews.file)
+        & (sheet == (reviews.sheet or ""))
+        & (column == "date_submitted")
+        & quality["rule"].isin(["unparseable date", "required value missing"])
+    )
+    out = quality.copy()
+    out.loc[hit, "action"] = f"LCSPR {left_out_reason(year)}"
+    return out
 
 
 @dataclass(frozen=True)
@@ -145,7 +189,7 @@ def select_cohort(
             ("read", "", len(reviews)),
             ("used", f"submitted in {year}", len(cohort)),
             ("excluded", "other cohort (submitted in another year)", (~in_cohort & ~no_date).sum()),
-            ("excluded", "date_submitted missing or unreadable", no_date.sum()),
+            ("excluded", left_out_reason(year), no_date.sum()),
         ],
     )
     return cohort, reconciliation
@@ -233,11 +277,7 @@ def link_children_to_reviews(
                 "other cohort (child of an LCSPR submitted in another year)",
                 (known & ~in_cohort & ~undated).sum(),
             ),
-            (
-                "excluded",
-                "child of an LCSPR whose date_submitted is missing or unreadable",
-                undated.sum(),
-            ),
+            ("excluded", f"child of an LCSPR {left_out_reason(year)}", undated.sum()),
             ("excluded", "lcspr_id missing or links to no LCSPR", (~known).sum()),
         ],
     )
@@ -405,6 +445,17 @@ def count_children_listed(
             )
         )
         cohort.loc[mismatch, "n_children"] = cohort.loc[mismatch, "n_children_listed"]
+    none = cohort.loc[cohort["n_children_listed"] == 0]
+    if len(none):
+        problems.append(
+            _problems(
+                info["reviews"],
+                none,
+                "lcspr_id",
+                NO_CHILDREN_RULE,
+                "row kept; no index child: its child's details and incident count as not known",
+            )
+        )
     return cohort, _quality(problems)
 
 
@@ -647,7 +698,7 @@ def reconcile_sins(
             ),
             (
                 "excluded",
-                "linked only to an LCSPR whose date_submitted is missing or unreadable",
+                f"linked only to an LCSPR {left_out_reason(year)}",
                 sin_undated.sum(),
             ),
             (

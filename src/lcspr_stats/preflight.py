@@ -13,7 +13,14 @@ from pathlib import Path
 
 from . import config as cfg
 from . import handoff
-from .check import InputCheck, combine_messages, gather_inputs, strict_message, strict_messages
+from .check import (
+    InputCheck,
+    combine_messages,
+    gather_inputs,
+    strict_message,
+    strict_messages,
+    unmatched_exclusions,
+)
 from .errors import InputError, run_reporting_errors
 from .io import check_file
 from .stages import write_ingest
@@ -42,7 +49,7 @@ def input_file_problems(config: dict) -> list[str]:
     return list(dict.fromkeys(problems))
 
 
-def preflight(config: dict) -> list[tuple[InputCheck, dict]]:
+def preflight(config: dict, *, config_file: str = "config") -> list[tuple[InputCheck, dict]]:
     """Read, check and link the inputs of every cohort; raise if the run cannot go on.
 
     Gathers, over all cohorts, every fatal problem (missing file, sheet or
@@ -53,6 +60,8 @@ def preflight(config: dict) -> list[tuple[InputCheck, dict]]:
     ----------
     config : dict
         A validated config.
+    config_file : str
+        How a message about the config names it (its path).
 
     Returns
     -------
@@ -77,6 +86,9 @@ def preflight(config: dict) -> list[tuple[InputCheck, dict]]:
         checked.append((result, inputs))
         if config.get("strict", False):
             strict += strict_messages(result.quality)
+    if not fatal:
+        # Only once every cohort was read: an exclusion may name an LCSPR of any of them.
+        fatal += unmatched_exclusions(config, [c for c, _ in checked], config_file=config_file)
     if fatal:
         raise InputError(combine_messages(fatal))
     if strict:
@@ -110,7 +122,11 @@ def hand_off(config: dict, checked: list[tuple[InputCheck, dict]]) -> None:
 
 
 def exit_on_input_errors(
-    config: dict, *, log_dir: str | None = None, hand_off_to_jobs: bool = False
+    config: dict,
+    *,
+    log_dir: str | None = None,
+    hand_off_to_jobs: bool = False,
+    config_file: str = "config",
 ) -> None:
     """Run :func:`preflight`; on a problem print one clear message and exit 1.
 
@@ -128,10 +144,12 @@ def exit_on_input_errors(
         Folder of ``preflight.log``.
     hand_off_to_jobs : bool
         When the check passes, leave its work for the run's jobs (:func:`hand_off`).
+    config_file : str
+        The config's path, for messages about it.
     """
 
     def check() -> None:
-        checked = preflight(config)
+        checked = preflight(config, config_file=config_file)
         if hand_off_to_jobs:
             hand_off(config, checked)
 
@@ -155,3 +173,22 @@ def exit_if_input_files_missing(config: dict, *, log_dir: str | None = None) -> 
     """
     if input_file_problems(config):
         exit_on_input_errors(config, log_dir=log_dir)
+
+
+def exit_on_config_errors(config: dict, config_file: str = "config") -> None:
+    """At parse time, before Snakemake's own schema check: a broken config, in our words.
+
+    Snakemake's ``validate`` names the schema file (inside the package, not
+    the user's) and counts list entries from 0; this names the config file and
+    each key by its path counted from 1 (``exclusions[3].statistic``), as
+    :func:`lcspr_stats.config.check_config` does for the command line, and
+    exits 1. A config that passes is left to Snakemake's check unchanged (it
+    fills the defaults).
+    """
+    import copy
+
+    try:
+        cfg.check_config(copy.deepcopy(config), file=config_file)
+    except InputError as error:
+        print(f"ERROR {error.render()}\n{STOPPED}", file=sys.stderr)
+        sys.exit(1)

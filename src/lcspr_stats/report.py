@@ -125,6 +125,8 @@ def report_context(
                 "id": f"figure-{c.name}",
                 "title": c.title,
                 "alt": c.alt_text,
+                # Suppression left nothing to draw: the report says so in words.
+                "nothing_left": c.alt_text.startswith("Nothing is left to draw"),
                 "table": c.table,
                 "table_title": next(
                     (t["title"] for t in shown_tables if t["id"] == c.table), c.table

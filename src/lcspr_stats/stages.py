@@ -130,6 +130,7 @@ def run_derive(
     from .confidential import identifying_values, mask_quality
     from .derive import derive_fields
     from .handoff import take_cohort
+    from .join import left_out_of_cohort
     from .validate import QUALITY_COLUMNS, quality_frame
 
     settings = Settings.from_config(config)
@@ -142,7 +143,6 @@ def run_derive(
         cohort = link_sources(year, frames, info, settings.config)
     else:
         log.info("cohort %s: linked by the check before the first job", year)
-    strict_check(cohort.quality, settings.strict)
     lcsprs = derive_fields(cohort.lcsprs, cohort.children, settings)
     Path(lcsprs_out).parent.mkdir(parents=True, exist_ok=True)
     lcsprs.to_pickle(lcsprs_out)
@@ -150,6 +150,10 @@ def run_derive(
     earlier = [pd.read_csv(p, dtype={"row": "Int64"}, keep_default_na=False) for p in quality_in]
     quality = pd.concat([*earlier, cohort.quality], ignore_index=True)
     quality = quality if len(quality) else quality_frame()
+    quality = left_out_of_cohort(quality, info["reviews"], year)
+    # Strict mode is checked by the job itself, over every source's problems, not
+    # only by the check before the first job (which a run may skip: --no-hooks).
+    strict_check(quality, settings.strict)
     if quality_unmasked_out:
         write_csv(quality[QUALITY_COLUMNS], quality_unmasked_out)
     identifiers = identifying_values(frames)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import json
+import textwrap
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -188,7 +189,33 @@ def _age_share(figures: dict, band: str, rounding: str) -> int | str | None:
     return percent(count, known, rounding)
 
 
-def trends_chart(table: pd.DataFrame, periods: pd.DataFrame, bands: Sequence[AgeBand]):
+def shares_to_100(values: Sequence[float]) -> list[float]:
+    """Whole-number shares that add up to exactly 100, for one stacked bar.
+
+    Each band's percentage is rounded on its own in the tables, so a period's
+    bands add up to 99-101; drawn as a stack, the bar would stop short or
+    overshoot. Here the shares are scaled to their sum and rounded by largest
+    remainder (the shares with the largest fractional parts round up), which
+    keeps the total at 100 and moves no share by more than one point.
+    """
+    total = sum(values)
+    if total <= 0:
+        return list(values)
+    exact = [v * 100 / total for v in values]
+    floors = [int(e) for e in exact]
+    order = sorted(range(len(exact)), key=lambda i: (floors[i] - exact[i], i))
+    for i in order[: 100 - sum(floors)]:
+        floors[i] += 1
+    return [float(f) for f in floors]
+
+
+def trends_chart(
+    table: pd.DataFrame,
+    periods: pd.DataFrame,
+    bands: Sequence[AgeBand],
+    title: str = "",
+    source: str = "",
+):
     """The trends chart: deaths share, age profile and median weeks per period.
 
     Parameters
@@ -199,6 +226,8 @@ def trends_chart(table: pd.DataFrame, periods: pd.DataFrame, bands: Sequence[Age
         From :func:`periods_frame` (column order and labels).
     bands : sequence of AgeBand
         The codebook's age bands.
+    title, source : str
+        The release's title and source line (drawn above and below the panels).
 
     Returns
     -------
@@ -246,11 +275,17 @@ def trends_chart(table: pd.DataFrame, periods: pd.DataFrame, bands: Sequence[Age
         partial = sorted({i for b in bands for i in hidden("pct_age_band", b.label)})
         label_suppressed(age, partial, fontsize=9)
         suppressed = suppressed or bool(partial)
-        for i, band in enumerate(bands):
-            shares = [
+        drawn = [
+            [
                 0.0 if v != v or position in partial else v
                 for position, v in enumerate(values("pct_age_band", band.label))
             ]
+            for band in bands
+        ]
+        # Each period's stack adds up to 100%.
+        stacks = [shares_to_100(period) for period in zip(*drawn)]
+        for i, band in enumerate(bands):
+            shares = [stack[i] for stack in stacks]
             age.bar(x, shares, bottom=bottom, color=colours[i % len(colours)], label=band.label)
             bottom = [b + s for b, s in zip(bottom, shares)]
         age.set_title("Age of index child, %")
@@ -276,7 +311,24 @@ def trends_chart(table: pd.DataFrame, periods: pd.DataFrame, bands: Sequence[Age
         weeks.set_title("Median weeks (LCSPRs)")
         weeks.set_xticks(cx, [names[ids.index(p)] for p in cohort_ids], fontsize=9)
         weeks.legend(fontsize=9, loc="upper center", bbox_to_anchor=(0.5, -0.12))
-        if suppressed:
+        if title:
+            fig.suptitle(
+                f"{title}: the cohorts beside the SCR periods",
+                x=0.01,
+                ha="left",
+                fontsize=14,
+                fontweight="bold",
+            )
+        if source:
+            footer = f"Source: {source}; SCR periods: the published figures."
+            if suppressed:
+                footer = (
+                    f"{SUPPRESSED} = suppressed by a cohort's disclosure control to protect "
+                    f"confidentiality (not drawn). {footer}"
+                )
+            # Wrapped: a long source line would run off the figure's edge.
+            fig.supxlabel("\n".join(textwrap.wrap(footer, 180)), x=0.01, ha="left", fontsize=9)
+        elif suppressed:
             fig.supxlabel(
                 f"{SUPPRESSED} = suppressed by a cohort's disclosure control to protect "
                 "confidentiality (not drawn).",
@@ -322,6 +374,8 @@ def run_trends(
     periods = periods_frame(scr_periods, figures)
     atomic_write_text(table_out, table.to_csv(index=False, lineterminator="\n"))
     atomic_write_text(periods_out, periods.to_csv(index=False, lineterminator="\n"))
-    fig = trends_chart(table, periods, bands)
+    fig = trends_chart(
+        table, periods, bands, title=settings.release.title, source=settings.release.source
+    )
     atomic_write_bytes(png_out, figure_bytes(fig, "png"))
     atomic_write_bytes(svg_out, figure_bytes(fig, "svg"))

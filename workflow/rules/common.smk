@@ -69,6 +69,11 @@ def reference_files(wildcards):
     return list(config["reference"].values())
 
 
+def open_data_files(folder):
+    """The EES open-data files of every table (data, then metadata) in ``folder``."""
+    return [f"{folder}/{name}{ext}" for name in TABLES for ext in (".csv", ".meta.csv")]
+
+
 def cohort_outputs(manifest=True):
     """Every final output of one cohort, as templates with {year}, in manifest order."""
     return [
@@ -84,10 +89,12 @@ def cohort_outputs(manifest=True):
         ],
         f"{RESULTS}/{{year}}/figures/figures.csv",
         f"{RESULTS}/{{year}}/lcspr_tables_{{year}}.xlsx",
+        f"{RESULTS}/{{year}}/lcspr_tables_{{year}}.ods",
         f"{RESULTS}/{{year}}/summary.md",
         f"{RESULTS}/{{year}}/report.html",
         f"{RESULTS}/{{year}}/reference_checks.csv",
         f"{RESULTS}/{{year}}/disclosure_check.csv",
+        *open_data_files(f"{RESULTS}/{{year}}/open_data"),
         *([f"{RESULTS}/{{year}}/manifest.json"] if manifest else []),
     ]
 
@@ -99,6 +106,8 @@ def run_outputs():
         f"{RESULTS}/trends/periods.csv",
         f"{RESULTS}/trends/trends.png",
         f"{RESULTS}/trends/trends.svg",
+        # Each table across the years, when the run has several cohorts.
+        *(open_data_files(f"{RESULTS}/trends/open_data") if len(COHORTS) > 1 else []),
     ]
 
 

@@ -15,4 +15,11 @@ onstart:
     # refuse any per-value problem) once, before the first job; then leave
     # the clean frames and linked cohorts in processed/<year>/checked/ for
     # this run's ingest and derive jobs.
-    exit_on_input_errors(config, log_dir=LOGS, hand_off_to_jobs=True)
+    exit_on_input_errors(
+        config,
+        log_dir=LOGS,
+        hand_off_to_jobs=True,
+        config_file=(
+            workflow.configfiles[-1] if workflow.configfiles else "config.yaml"
+        ),
+    )

@@ -1,0 +1,62 @@
+# Release, open formats: the EES open-data files of every table (data and
+# metadata, checked against the standard's rules) and the ODS copy of the
+# workbook, all read from the written tables and workbook.
+
+
+rule open_data:
+    input:
+        code=package_code("open_data.py"),
+        tables=expand(f"{RESULTS}/{{{{year}}}}/tables/{{name}}.csv", name=TABLES),
+        contents=f"{RESULTS}/{{year}}/tables/contents.csv",
+        labels=RELEASE_LABELS,
+    output:
+        data=expand(f"{RESULTS}/{{{{year}}}}/open_data/{{name}}.csv", name=TABLES),
+        meta=expand(f"{RESULTS}/{{{{year}}}}/open_data/{{name}}.meta.csv", name=TABLES),
+    log:
+        f"{LOGS}/{{year}}/open_data.log",
+    conda:
+        "../envs/lcspr_stats.yaml"
+    params:
+        config=config_sections(
+            "release.labels", "reference", "uncertainty", "breakdowns"
+        ),
+    script:
+        "../scripts/open_data.py"
+
+
+rule open_data_trends:
+    input:
+        code=package_code("open_data_trends.py"),
+        tables=expand(
+            f"{RESULTS}/{{year}}/tables/{{name}}.csv", year=COHORTS, name=TABLES
+        ),
+        contents=expand(f"{RESULTS}/{{year}}/tables/contents.csv", year=COHORTS),
+        labels=RELEASE_LABELS,
+    output:
+        data=expand(f"{RESULTS}/trends/open_data/{{name}}.csv", name=TABLES),
+        meta=expand(f"{RESULTS}/trends/open_data/{{name}}.meta.csv", name=TABLES),
+    log:
+        f"{LOGS}/open_data_trends.log",
+    conda:
+        "../envs/lcspr_stats.yaml"
+    params:
+        years=COHORTS,
+        config=config_sections(
+            "release.labels", "reference", "uncertainty", "breakdowns"
+        ),
+    script:
+        "../scripts/open_data_trends.py"
+
+
+rule workbook_ods:
+    input:
+        code=package_code("workbook_ods.py"),
+        workbook=f"{RESULTS}/{{year}}/lcspr_tables_{{year}}.xlsx",
+    output:
+        f"{RESULTS}/{{year}}/lcspr_tables_{{year}}.ods",
+    log:
+        f"{LOGS}/{{year}}/workbook_ods.log",
+    conda:
+        "../envs/lcspr_stats.yaml"
+    script:
+        "../scripts/workbook_ods.py"
