@@ -12,6 +12,8 @@ from pathlib import Path
 from lcspr_stats import stages
 from lcspr_stats.config import load_config
 from lcspr_stats.manifest import run_manifest
+from lcspr_stats.ods import run_ods
+from lcspr_stats.opendata import run_open_data
 from lcspr_stats.publish import ReleaseFiles, run_figures, run_report, run_workbook
 from lcspr_stats.trends import run_trends
 
@@ -19,8 +21,9 @@ from lcspr_stats.trends import run_trends
 def run_all_stages(config_path: str, out_dir: str) -> None:
     """Produce every output under ``out_dir`` the way the rules do, in one process.
 
-    The same stages as the workflow's jobs (tables, workbook, charts, summary
-    and report, trends, manifest), called in turn.
+    The same stages as the workflow's jobs (tables, workbook and its ODS copy, open-data
+    files, charts, summary and report, trends, manifest), called in turn. (With several
+    cohorts the workflow also writes open-data files across years; the benchmark runs one.)
     """
     config = load_config(config_path)
     out = Path(out_dir)
@@ -63,6 +66,10 @@ def run_all_stages(config_path: str, out_dir: str) -> None:
         )
         workbook = str(results / f"lcspr_tables_{year}.xlsx")
         run_workbook(year, config, files, workbook)
+        run_ods(workbook, str(results / f"lcspr_tables_{year}.ods"))
+        run_open_data(
+            year, config, str(results / "tables" / "contents.csv"), str(results / "open_data")
+        )
         figures = str(results / "figures" / "figures.csv")
         run_figures(year, config, files, str(results / "figures"), figures)
         run_report(

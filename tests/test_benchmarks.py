@@ -60,12 +60,52 @@ def test_report_is_written(tmp_path):
             "noop": timing,
             "touch": timing,
             "baseline": timing,
+            "version": run.Timing(0.8, 50.0, ""),
             "touch_jobs": 3,
             "total_jobs": 7,
+            "ratios": {"cold_over_baseline": 1.25, "noop_over_version": 1.5},
         },
-        "scales": {(1_000, "xlsx"): timing, (10_000, "xlsx"): run.Timing(5.0, 120.0, "")},
+        "validate": timing,
+        "reference": "abc1234",
+        "side_by_side": {
+            "current": timing,
+            "reference": run.Timing(2.5, 100.0, ""),
+            "current_over_reference": 0.4,
+        },
+        "scales": {
+            (1_000, "xlsx"): {"run": timing},
+            (10_000, "xlsx"): {
+                "run": run.Timing(5.0, 120.0, ""),
+                "read": run.Timing(2.0, 90.0, ""),
+                "ratio": 2.5,
+            },
+        },
     }
     out = tmp_path / "performance.md"
     run.write_report(results, out)
     text = out.read_text()
     assert "| cold full run" in text and "1,000 -> 10,000 rows took 5.0x" in text
+    # Each target is judged on its same-round ratio, not on the seconds.
+    assert "| cold run / one-process baseline | | 1.25 | <= 1.3 | met |" in text
+    assert "| no-op rerun / bare `snakemake --version` | | 1.50 | <= 1.3 | **not met** |" in text
+    assert "Ratio this tree / reference: 0.40 (target <= 0.5: met)." in text
+    assert "| 10,000 | xlsx | 5.00 | 120 | 2.00 | 2.50 |" in text
+
+
+def test_ratios_pair_timings_of_the_same_round():
+    slow = [run.Timing(s, 0, "") for s in (10.0, 2.0, 3.0)]
+    fast = [run.Timing(s, 0, "") for s in (5.0, 2.0, 1.0)]
+    # per round: 2.0, 1.0, 3.0 -> median 2.0 (the ratio of medians would be 3.0 / 2.0 = 1.5)
+    assert run.median_ratio(slow, fast) == 2.0
+
+
+def test_reference_tree_unpacks_a_commit(tmp_path):
+    tree = run.reference_tree("HEAD", tmp_path / "ref")
+    assert (tree / "benchmarks" / "baseline.py").exists()
+    assert (tree / "src" / "lcspr_stats" / "__init__.py").exists()
+
+
+def test_bare_read_reads_every_sheet_of_the_inputs(small, tmp_path):
+    inputs = write_scaled(small, tmp_path / "inputs", "xlsx")
+    timing = run.bare_calamine_read(inputs)
+    assert timing.seconds > 0 and timing.peak_mib > 0
