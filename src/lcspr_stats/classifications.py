@@ -23,8 +23,9 @@ import pandas as pd
 
 from .errors import InputError
 
-#: The file's name, looked for beside ``reference.scr_periods``.
-CLASSIFICATIONS_FILE = "classifications.csv"
+# Where the file is looked for is settled without pandas (the workflow asks while parsing).
+from .settings import CLASSIFICATIONS_FILE, classifications_path  # noqa: F401
+
 #: Its columns.
 COLUMNS = ("attribute", "classification", "code", "group_prefix", "label", "maps_to", "source")
 #: The attributes it may classify.
@@ -103,11 +104,6 @@ def row_keys(row: Mapping) -> list[str]:
     if row["group_prefix"]:
         forms += [f"{row['group_prefix']}{join}{row['label']}" for join in PREFIX_JOINS]
     return [f for f in forms if f]
-
-
-def classifications_path(scr_periods: str) -> Path:
-    """Where the file is looked for: beside ``reference.scr_periods``."""
-    return Path(scr_periods).parent / CLASSIFICATIONS_FILE
 
 
 def load(path: str | Path) -> Classifications:

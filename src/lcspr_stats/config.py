@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+import functools
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -10,6 +12,9 @@ import yaml
 
 from .errors import InputError
 from .sources import SOURCES  # noqa: F401 - the source names, declared in sources.py
+
+# libyaml's safe loader when PyYAML has it (five times faster), else the pure-Python one.
+SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 # The schema ships inside the package (package data), so a plain ``pip install .``
 # finds it as well as an editable one. SCHEMA_PATH is the same file as a path, for
@@ -36,8 +41,14 @@ def load_schema(path: str | Path | None = None) -> dict:
         The parsed schema.
     """
     if path is not None:
-        return yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-    return yaml.safe_load(SCHEMA.read_text(encoding="utf-8"))
+        return yaml.load(Path(path).read_text(encoding="utf-8"), Loader=SAFE_LOADER)
+    # Read once per process (a run's parse asks several times); each caller gets its own copy.
+    return copy.deepcopy(_packaged_schema())
+
+
+@functools.cache
+def _packaged_schema() -> dict:
+    return yaml.load(SCHEMA.read_text(encoding="utf-8"), Loader=SAFE_LOADER)
 
 
 def check_config(config: dict, schema: dict | None = None, *, file: str = "config") -> dict:

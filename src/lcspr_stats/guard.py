@@ -16,6 +16,9 @@ import yaml
 
 from .errors import InputError
 
+# libyaml's scanner when PyYAML has it: the check runs on every parse of the workflow.
+SCANNER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 #: A config is a few kilobytes; a larger file is not one.
 MAX_CONFIG_BYTES = 1 << 20
 #: YAML aliases (``*name``) a config may use; a "billion laughs" bomb needs many.
@@ -49,7 +52,7 @@ def check_yaml_text(path: str | Path) -> None:
         )
     try:
         text = path.read_text(encoding="utf-8")
-        aliases = sum(isinstance(t, yaml.AliasToken) for t in yaml.scan(text))
+        aliases = sum(isinstance(t, yaml.AliasToken) for t in yaml.scan(text, Loader=SCANNER))
     except (yaml.YAMLError, UnicodeDecodeError):
         return  # the parser reports it in its own words
     if aliases > MAX_CONFIG_ALIASES:

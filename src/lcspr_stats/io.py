@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import codecs
-import contextlib
 import csv
 import io
 import re
@@ -17,10 +16,16 @@ import pandas as pd
 from .determinism import FIXED_DATETIME, atomic_write_bytes, normalise_zip
 from .errors import InputError
 
-EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods"}
-TEXT_SUFFIXES = {".csv"}
-SPSS_SUFFIXES = {".sav", ".zsav"}
-SUPPORTED_SUFFIXES = EXCEL_SUFFIXES | TEXT_SUFFIXES | SPSS_SUFFIXES
+# The cheap checks need no pandas (the workflow runs them while it is parsed).
+from .inputfiles import (  # noqa: F401 - re-exported: io is where readers look
+    EXCEL_SUFFIXES,
+    SPSS_SUFFIXES,
+    SUPPORTED_SUFFIXES,
+    TEXT_SUFFIXES,
+    check_file,
+    readable,
+)
+
 # Office formats that are zip archives of XML parts (.xls is an older binary format).
 ZIP_SUFFIXES = {".xlsx", ".xlsm", ".ods"}
 # Formats whose formula cells may lack a saved value (written by a script, never opened).
@@ -126,62 +131,6 @@ def read_source(
         original_columns=original,
         formula_cells=formulas,
     )
-
-
-def check_file(path: Path, file: str, sheet: str = "", *, max_bytes: int | None = None) -> None:
-    """Stop unless ``path`` is an existing file of a supported type within the size limit.
-
-    Cheap (no reading), so the workflow can run it for every input before it
-    plans any job.
-
-    Raises
-    ------
-    InputError
-        Naming the file and sheet, and what was expected.
-    """
-    suffix = path.suffix.lower()
-    if not path.exists():
-        raise InputError(file=file, sheet=sheet, message="file not found")
-    if path.is_dir():
-        raise InputError(file=file, sheet=sheet, message="is a folder, not a file")
-    if suffix not in SUPPORTED_SUFFIXES:
-        raise InputError(
-            file=file,
-            sheet=sheet,
-            message=f"unsupported file type '{suffix or '(none)'}'; expected one of "
-            + ", ".join(sorted(SUPPORTED_SUFFIXES)),
-        )
-    size = path.stat().st_size
-    if max_bytes is not None and size > max_bytes:
-        raise InputError(
-            file=file,
-            sheet=sheet,
-            message=f"file is {size} bytes, over the limit of {max_bytes} (max_input_bytes)",
-        )
-    if size == 0:
-        raise InputError(file=file, sheet=sheet, message="file is empty (0 bytes)")
-    with readable(file, sheet):
-        with open(path, "rb"):
-            pass
-
-
-@contextlib.contextmanager
-def readable(file: str, sheet: str = ""):
-    """Turn a refusal to read ``file`` into a clear message (never "internal error").
-
-    Raises
-    ------
-    InputError
-        ``cannot read the file: permission denied`` (or the system's reason).
-    """
-    try:
-        yield
-    except PermissionError:
-        raise InputError(
-            file=file, sheet=sheet, message="cannot read the file: permission denied"
-        ) from None
-    except IsADirectoryError:
-        raise InputError(file=file, sheet=sheet, message="is a folder, not a file") from None
 
 
 def check_archive(

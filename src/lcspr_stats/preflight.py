@@ -10,20 +10,17 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import config as cfg
-from . import handoff
-from .check import (
-    InputCheck,
-    combine_messages,
-    gather_inputs,
-    strict_message,
-    strict_messages,
-    unmatched_exclusions,
-)
 from .errors import InputError, run_reporting_errors
-from .io import check_file
-from .stages import write_ingest
+from .inputfiles import check_file
+
+if TYPE_CHECKING:
+    from .check import InputCheck
+
+# The reading, checking and hand-off modules (and pandas with them) are imported by the
+# functions that use them: parsing the workflow, a no-op rerun included, needs none of them.
 
 STOPPED = "lcspr-stats stopped before writing anything to results/."
 
@@ -78,6 +75,9 @@ def preflight(config: dict, *, config_file: str = "config") -> list[tuple[InputC
     InputError
         Listing every problem found.
     """
+    from . import handoff
+    from .check import gather_inputs, strict_messages, unmatched_exclusions
+
     fatal: list[str] = []
     strict: list[str] = []
     checked = []
@@ -94,8 +94,12 @@ def preflight(config: dict, *, config_file: str = "config") -> list[tuple[InputC
         # Only once every cohort was read: an exclusion may name an LCSPR of any of them.
         fatal += unmatched_exclusions(config, [c for c, _ in checked], config_file=config_file)
     if fatal:
+        from .check import combine_messages
+
         raise InputError(combine_messages(fatal))
     if strict:
+        from .check import strict_message
+
         raise InputError(strict_message(strict))
     return checked
 
@@ -106,6 +110,9 @@ def hand_off(config: dict, checked: list[tuple[InputCheck, dict]]) -> None:
     Writes under ``<processed_dir>/<year>/checked/`` only (never results/),
     and only once every cohort has passed the check.
     """
+    from . import handoff
+    from .stages import write_ingest
+
     token = handoff.new_token()
     for result, inputs in checked:
         folder = handoff.start(config, result.year)

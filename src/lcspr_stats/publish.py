@@ -18,8 +18,8 @@ import pandas as pd
 from .determinism import atomic_write_bytes, atomic_write_text
 from .errors import InputError
 from .presentation import Labels, load_labels, restore_numbers
+from .settings import LABELS_FILE, Settings, labels_path  # noqa: F401 - re-exported
 from .settings import Release as ReleaseSettings
-from .settings import Settings
 from .table import Table
 
 log = logging.getLogger("lcspr_stats")
@@ -54,28 +54,6 @@ def read_release_tables(
 def read_key_figures(path: str | Path) -> dict:
     """``key_figures.json`` as a dict."""
     return json.loads(Path(path).read_text(encoding="utf-8"))
-
-
-LABELS_FILE = "output_labels.csv"
-
-
-def labels_path(config: dict | Settings) -> str | None:
-    """The labels file of a run: ``release.labels``, else the one beside the SCR periods.
-
-    Returns None when the config names none and there is none beside
-    ``reference.scr_periods`` (a workspace with its own reference folder may
-    not have copied it): headings then fall back to the column names.
-
-    Parameters
-    ----------
-    config : dict or Settings
-        The validated config (the workflow's rules pass theirs), or its Settings.
-    """
-    settings = Settings.from_config(config)
-    if settings.release.labels:
-        return str(settings.release.labels)
-    beside = Path(settings.reference.scr_periods).parent / LABELS_FILE
-    return str(beside) if beside.is_file() else None
 
 
 def read_labels(settings: Settings, year: int) -> Labels:

@@ -12,12 +12,22 @@ import datetime as dt
 from collections.abc import Iterator, Mapping
 from dataclasses import asdict, dataclass, field
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 from .config import SOURCES, _fill_defaults, load_schema
 
 # One rule fills defaults: the one check_config applies.
 from .errors import InputError
+
+# Reference files looked for beside ``reference.scr_periods`` when the config names none.
+CLASSIFICATIONS_FILE = "classifications.csv"
+LABELS_FILE = "output_labels.csv"
+
+
+def classifications_path(scr_periods: str) -> Path:
+    """Where the shipped classifications are looked for: beside ``reference.scr_periods``."""
+    return Path(scr_periods).parent / CLASSIFICATIONS_FILE
 
 
 class FrozenMap(Mapping):
@@ -647,8 +657,6 @@ class Settings:
     @property
     def classifications_path(self) -> str:
         """The shipped classifications file: ``classifications.csv`` beside ``scr_periods``."""
-        from .classifications import classifications_path
-
         return str(classifications_path(self.reference.scr_periods))
 
     def rapid_review_years_for(self, year: int) -> list[int]:
@@ -661,8 +669,6 @@ class Settings:
 
     def classification_inputs(self) -> list[str]:
         """The classifications file as a list: ``[path]`` if it exists, else empty."""
-        from pathlib import Path
-
         path = self.classifications_path
         return [path] if Path(path).is_file() else []
 
@@ -682,3 +688,22 @@ def _as_date(value: object) -> dt.date | None:
         return dt.date.fromisoformat(str(value))
     except ValueError:
         raise InputError(f"as_at_date: {value!r} is not a date (YYYY-MM-DD)") from None
+
+
+def labels_path(config: dict | Settings) -> str | None:
+    """The labels file of a run: ``release.labels``, else the one beside the SCR periods.
+
+    Returns None when the config names none and there is none beside
+    ``reference.scr_periods`` (a workspace with its own reference folder may
+    not have copied it): headings then fall back to the column names.
+
+    Parameters
+    ----------
+    config : dict or Settings
+        The validated config (the workflow's rules pass theirs), or its Settings.
+    """
+    settings = Settings.from_config(config)
+    if settings.release.labels:
+        return str(settings.release.labels)
+    beside = Path(settings.reference.scr_periods).parent / LABELS_FILE
+    return str(beside) if beside.is_file() else None

@@ -2,35 +2,37 @@
 import sys
 from pathlib import Path
 
-from lcspr_stats.classifications import classifications_path
-from lcspr_stats.codedeps import script_code
 from lcspr_stats.errors import InputError
-from lcspr_stats.figures import FIGURES
-from lcspr_stats.registry import TIME_TO_LCSPR_BY_YEAR
-from lcspr_stats.registry import table_names
+from lcspr_stats.settings import classifications_path
 from lcspr_stats.sources import SOURCES
+from lcspr_stats.workflow_plan import config_section_file, workflow_plan
 
 PROCESSED = config["processed_dir"]
 RESULTS = config["results_dir"]
 LOGS = config["logs_dir"]
 COHORTS = [str(year) for year in config["cohorts"]]
+SCRIPTS = Path(workflow.basedir) / "workflow" / "scripts"
 
-# Every table the tables job writes (names of results/<year>/tables/*.csv), the
-# table registry's, with those the config declares (lcspr_stats.registry).
+# The run's plan (lcspr_stats.workflow_plan), kept between runs while the config
+# and the package are unchanged, so parsing imports no pandas:
+# - TABLES: every table the tables job writes (names of results/<year>/tables/*.csv),
+#   the table registry's with those the config declares (lcspr_stats.registry);
+# - FIGURES: every chart of a cohort (lcspr_stats.figures);
+# - each script's package code (package_code below).
 # A declaration with an unknown variable or category stops here, in one line.
 try:
-    TABLES = table_names(config)
+    PLAN = workflow_plan(config, SCRIPTS)
 except InputError as error:
     print(f"ERROR {error.render()}", file=sys.stderr)
     sys.exit(1)
+TABLES = PLAN.tables
+FIGURES = PLAN.figures
+TIME_TO_LCSPR_BY_YEAR = PLAN.time_to_lcspr_by_year
 
 
 wildcard_constraints:
     year=r"\d{4}",
     source="|".join(SOURCES),
-
-
-SCRIPTS = Path(workflow.basedir) / "workflow" / "scripts"
 
 
 def package_code(script):
@@ -41,16 +43,19 @@ def package_code(script):
     that can run it and only those; Snakemake's own code trigger sees only
     the thin script. Give the script's name, as in the rule's script:.
     """
-    return script_code(SCRIPTS / script)
+    return PLAN.code[script]
 
 
 def config_sections(*keys):
-    """The parts of the config a job reads, declared as its ``params``.
+    """The parts of the config a job reads, as a file among its inputs.
 
-    Snakemake reruns a job whose params changed, so editing a threshold, the
-    codebook, an exclusion or disclosure control reruns exactly the jobs that
-    read it (and those downstream), not nothing. A key may name a part of a
-    section (``release.duration_bin_weeks``).
+    Editing a threshold, the codebook, an exclusion or disclosure control
+    reruns exactly the jobs that read it (and those downstream), not nothing:
+    the parts are kept in a file named by their digest
+    (lcspr_stats.workflow_plan.config_section_file), which changes when they
+    do. (Snakemake's params would do it too, but checking them imports pandas
+    in every run.) A key may name a part of a section
+    (``release.duration_bin_weeks``).
     """
     found = {}
     for key in keys:
@@ -58,7 +63,7 @@ def config_sections(*keys):
         for part in key.split("."):
             value = value.get(part) if isinstance(value, dict) else None
         found[key] = value
-    return found
+    return config_section_file(found, f"{PROCESSED}/config")
 
 
 def source_path(wildcards):

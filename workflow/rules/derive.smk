@@ -3,6 +3,13 @@
 
 rule derive:
     input:
+        settings=config_sections(
+            "codebook",
+            "exclusions",
+            "durations",
+            "strict",
+            "rapid_review_years",
+        ),
         code=package_code("derive.py"),
         frames=expand(f"{PROCESSED}/{{{{year}}}}/ingest/{{source}}.pkl", source=SOURCES),
         quality=expand(
@@ -19,13 +26,5 @@ rule derive:
         f"{LOGS}/{{year}}/derive.log",
     conda:
         "../envs/lcspr_stats.yaml"
-    params:
-        config=config_sections(
-            "codebook",
-            "exclusions",
-            "durations",
-            "strict",
-            "rapid_review_years",
-        ),
     script:
         "../scripts/derive.py"

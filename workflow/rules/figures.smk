@@ -1,6 +1,6 @@
 # Release, charts: every chart of a cohort as PNG and SVG, with its alt text
 # (figures.csv), drawn from the written tables.
-from lcspr_stats.publish import labels_path
+from lcspr_stats.settings import labels_path
 
 # The SCR periods and the labels file (if any) every release output reads.
 RELEASE_LABELS = [
@@ -11,6 +11,11 @@ RELEASE_LABELS = [
 
 rule figures:
     input:
+        settings=config_sections(
+            "release",
+            "uncertainty",
+            "reference",
+        ),
         code=package_code("figures.py"),
         tables=expand(f"{RESULTS}/{{{{year}}}}/tables/{{name}}.csv", name=TABLES),
         contents=f"{RESULTS}/{{year}}/tables/contents.csv",
@@ -33,11 +38,5 @@ rule figures:
         f"{LOGS}/{{year}}/figures.log",
     conda:
         "../envs/lcspr_stats.yaml"
-    params:
-        config=config_sections(
-            "release",
-            "uncertainty",
-            "reference",
-        ),
     script:
         "../scripts/figures.py"

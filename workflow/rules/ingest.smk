@@ -3,18 +3,7 @@
 
 rule ingest:
     input:
-        source=source_path,
-        classifications=classifications_file,
-        code=package_code("ingest.py"),
-    output:
-        frame=f"{PROCESSED}/{{year}}/ingest/{{source}}.pkl",
-        quality=f"{PROCESSED}/{{year}}/ingest/{{source}}.quality.csv",
-    log:
-        f"{LOGS}/{{year}}/ingest_{{source}}.log",
-    conda:
-        "../envs/lcspr_stats.yaml"
-    params:
-        config=config_sections(
+        settings=config_sections(
             "inputs",
             "strict",
             "dates_day_first",
@@ -25,5 +14,15 @@ rule ingest:
             "as_at_date",
             "cohorts",
         ),
+        source=source_path,
+        classifications=classifications_file,
+        code=package_code("ingest.py"),
+    output:
+        frame=f"{PROCESSED}/{{year}}/ingest/{{source}}.pkl",
+        quality=f"{PROCESSED}/{{year}}/ingest/{{source}}.quality.csv",
+    log:
+        f"{LOGS}/{{year}}/ingest_{{source}}.log",
+    conda:
+        "../envs/lcspr_stats.yaml"
     script:
         "../scripts/ingest.py"

@@ -28,6 +28,8 @@ MANIFEST_COVERS = list(
 
 rule manifest:
     input:
+        # The manifest records the whole config: any edit reruns it.
+        settings=config_section_file(config, f"{PROCESSED}/config"),
         code=package_code("manifest.py"),
         outputs=MANIFEST_COVERS,
         inputs=lambda wildcards: cohort_inputs(config, wildcards.year),
@@ -37,8 +39,5 @@ rule manifest:
         f"{LOGS}/{{year}}/manifest.log",
     conda:
         "../envs/lcspr_stats.yaml"
-    params:
-        # The manifest records the whole config.
-        config=config,
     script:
         "../scripts/manifest.py"

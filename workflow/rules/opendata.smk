@@ -5,6 +5,9 @@
 
 rule open_data:
     input:
+        settings=config_sections(
+            "release.labels", "reference", "uncertainty", "breakdowns"
+        ),
         code=package_code("open_data.py"),
         tables=expand(f"{RESULTS}/{{{{year}}}}/tables/{{name}}.csv", name=TABLES),
         contents=f"{RESULTS}/{{year}}/tables/contents.csv",
@@ -16,16 +19,15 @@ rule open_data:
         f"{LOGS}/{{year}}/open_data.log",
     conda:
         "../envs/lcspr_stats.yaml"
-    params:
-        config=config_sections(
-            "release.labels", "reference", "uncertainty", "breakdowns"
-        ),
     script:
         "../scripts/open_data.py"
 
 
 rule open_data_trends:
     input:
+        settings=config_sections(
+            "release.labels", "reference", "uncertainty", "breakdowns"
+        ),
         code=package_code("open_data_trends.py"),
         tables=expand(
             f"{RESULTS}/{{year}}/tables/{{name}}.csv", year=COHORTS, name=TABLES
@@ -39,11 +41,6 @@ rule open_data_trends:
         f"{LOGS}/open_data_trends.log",
     conda:
         "../envs/lcspr_stats.yaml"
-    params:
-        years=COHORTS,
-        config=config_sections(
-            "release.labels", "reference", "uncertainty", "breakdowns"
-        ),
     script:
         "../scripts/open_data_trends.py"
 

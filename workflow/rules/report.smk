@@ -4,6 +4,7 @@
 
 rule workbook:
     input:
+        settings=config_sections("release", "uncertainty", "reference"),
         code=package_code("workbook.py"),
         tables=expand(f"{RESULTS}/{{{{year}}}}/tables/{{name}}.csv", name=TABLES),
         contents=f"{RESULTS}/{{year}}/tables/contents.csv",
@@ -20,14 +21,13 @@ rule workbook:
         f"{LOGS}/{{year}}/workbook.log",
     conda:
         "../envs/lcspr_stats.yaml"
-    params:
-        config=config_sections("release", "uncertainty", "reference"),
     script:
         "../scripts/workbook.py"
 
 
 rule report:
     input:
+        settings=config_sections("release", "uncertainty", "reference"),
         code=package_code("report.py"),
         tables=expand(f"{RESULTS}/{{{{year}}}}/tables/{{name}}.csv", name=TABLES),
         contents=f"{RESULTS}/{{year}}/tables/contents.csv",
@@ -54,7 +54,5 @@ rule report:
         f"{LOGS}/{{year}}/report.log",
     conda:
         "../envs/lcspr_stats.yaml"
-    params:
-        config=config_sections("release", "uncertainty", "reference"),
     script:
         "../scripts/report.py"

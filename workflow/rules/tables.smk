@@ -3,6 +3,20 @@
 
 rule tables:
     input:
+        settings=config_sections(
+            "codebook",
+            "exclusions",
+            "durations",
+            "percent_rounding",
+            "rapid_review_years",
+            "reference",
+            "uncertainty",
+            "disclosure_control",
+            "breakdowns",
+            "release.duration_bin_weeks",
+            "as_at_date",
+            "cohorts",
+        ),
         code=package_code("tables.py"),
         lcsprs=f"{PROCESSED}/{{year}}/lcsprs.pkl",
         rapid_reviews=f"{PROCESSED}/{{year}}/ingest/rapid_review_register.pkl",
@@ -19,20 +33,5 @@ rule tables:
         f"{LOGS}/{{year}}/tables.log",
     conda:
         "../envs/lcspr_stats.yaml"
-    params:
-        config=config_sections(
-            "codebook",
-            "exclusions",
-            "durations",
-            "percent_rounding",
-            "rapid_review_years",
-            "reference",
-            "uncertainty",
-            "disclosure_control",
-            "breakdowns",
-            "release.duration_bin_weeks",
-            "as_at_date",
-            "cohorts",
-        ),
     script:
         "../scripts/tables.py"

@@ -4,6 +4,12 @@
 
 rule trends:
     input:
+        settings=config_sections(
+            "cohorts",
+            "release",
+            "reference",
+            "durations",
+        ),
         code=package_code("trends.py"),
         key_figures=expand(f"{RESULTS}/{{year}}/key_figures.json", year=COHORTS),
         reference=reference_files,
@@ -29,12 +35,5 @@ rule trends:
         f"{LOGS}/trends.log",
     conda:
         "../envs/lcspr_stats.yaml"
-    params:
-        config=config_sections(
-            "cohorts",
-            "release",
-            "reference",
-            "durations",
-        ),
     script:
         "../scripts/trends.py"

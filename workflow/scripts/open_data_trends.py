@@ -9,7 +9,7 @@ smk = snakemake  # noqa: F821 - provided by Snakemake
 as_script(
     run_open_data_trends,
     smk,
-    years=[int(year) for year in smk.params.years],
+    years=[int(year) for year in smk.config["cohorts"]],
     config=smk.config,
     contents_in=list(smk.input.contents),
     folder=str(Path(smk.output.data[0]).parent),
