@@ -26,15 +26,13 @@ exit_on_unsafe_config(config)
 
 include: "workflow/rules/common.smk"
 include: "workflow/rules/preflight.smk"
-include: "workflow/rules/ingest.smk"
-include: "workflow/rules/derive.smk"
-include: "workflow/rules/tables.smk"
+include: "workflow/rules/analyse.smk"
 include: "workflow/rules/trends.smk"
 include: "workflow/rules/figures.smk"
-include: "workflow/rules/report.smk"
+include: "workflow/rules/workbook.smk"
 include: "workflow/rules/opendata.smk"
-# Keep last: the manifest hashes every output registered above.
-include: "workflow/rules/manifest.smk"
+# Keep last: the report job's manifest hashes every output registered above.
+include: "workflow/rules/report.smk"
 
 
 rule all:

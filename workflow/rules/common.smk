@@ -32,7 +32,6 @@ TIME_TO_LCSPR_BY_YEAR = PLAN.time_to_lcspr_by_year
 
 wildcard_constraints:
     year=r"\d{4}",
-    source="|".join(SOURCES),
 
 
 def package_code(script):
@@ -66,9 +65,13 @@ def config_sections(*keys):
     return config_section_file(found, f"{PROCESSED}/config")
 
 
-def source_path(wildcards):
-    """The input file of one source for one cohort year."""
-    return config["inputs"][wildcards.source]["path"].replace("{year}", wildcards.year)
+def cohort_sources(wildcards):
+    """The input files of one cohort year, each once (one workbook may hold two sources)."""
+    paths = [
+        config["inputs"][source]["path"].replace("{year}", wildcards.year)
+        for source in SOURCES
+    ]
+    return list(dict.fromkeys(paths))
 
 
 def reference_files(wildcards):

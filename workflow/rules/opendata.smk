@@ -1,6 +1,5 @@
-# Release, open formats: the EES open-data files of every table (data and
-# metadata, checked against the standard's rules) and the ODS copy of the
-# workbook, all read from the written tables and workbook.
+# Release, open data: the EES open-data files of every table (data and
+# metadata, checked against the standard's rules), read from the written tables.
 
 
 rule open_data:
@@ -43,17 +42,3 @@ rule open_data_trends:
         "../envs/lcspr_stats.yaml"
     script:
         "../scripts/open_data_trends.py"
-
-
-rule workbook_ods:
-    input:
-        code=package_code("workbook_ods.py"),
-        workbook=f"{RESULTS}/{{year}}/lcspr_tables_{{year}}.xlsx",
-    output:
-        f"{RESULTS}/{{year}}/lcspr_tables_{{year}}.ods",
-    log:
-        f"{LOGS}/{{year}}/workbook_ods.log",
-    conda:
-        "../envs/lcspr_stats.yaml"
-    script:
-        "../scripts/workbook_ods.py"
