@@ -49,7 +49,7 @@ def test_profile_is_valid_snakemake_options_with_resources_per_rule(tmp_path):
     assert args.jobs == 50 and args.latency_wait == 60 and args.retries == 1
     assert {"mem_mb", "runtime"} <= set(args.default_resources)
     rules = workflow_rules()
-    assert {"ingest", "derive", "tables", "trends"} <= set(args.set_resources)
+    assert {"analyse", "trends"} <= set(args.set_resources)
     assert set(args.set_resources) <= rules, "a profile entry names no rule of the workflow"
     for rule, resources in args.set_resources.items():
         assert {"mem_mb", "runtime"} <= set(resources), rule
@@ -73,9 +73,9 @@ def test_workflow_dry_runs_on_slurm_with_the_profile(tmp_path):
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     output = result.stdout + result.stderr
     assert "Using profile" in output
-    for rule in ("ingest", "derive", "tables", "trends"):
+    for rule in ("analyse", "figures", "workbook", "report", "trends"):
         assert f"rule {rule}:" in output
     # The per-rule resources reach the jobs SLURM would get.
-    assert "mem_mb=2000" in output and "runtime=20" in output  # ingest
+    assert "mem_mb=2000" in output and "runtime=30" in output  # analyse
     assert "mem_mb=1000" in output and "runtime=5" in output  # trends
     assert not (tmp_path / "results").exists()
