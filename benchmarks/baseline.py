@@ -9,55 +9,31 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from lcspr_stats import stages
 from lcspr_stats.config import load_config
-from lcspr_stats.manifest import run_manifest
-from lcspr_stats.ods import run_ods
+from lcspr_stats.jobs import run_analysis, run_report_and_manifest, run_workbooks
 from lcspr_stats.opendata import run_open_data
-from lcspr_stats.publish import ReleaseFiles, run_figures, run_report, run_workbook
+from lcspr_stats.publish import ReleaseFiles, run_figures
+from lcspr_stats.registry import TIME_TO_LCSPR_BY_YEAR
 from lcspr_stats.trends import run_trends
+
+# The trends job's by-year curves: the table, then the chart as PNG and SVG.
+EXTENSIONS = ("csv", "png", "svg")
 
 
 def run_all_stages(config_path: str, out_dir: str) -> None:
-    """Produce every output under ``out_dir`` the way the rules do, in one process.
+    """Produce every output under ``out_dir`` the way the jobs do, in one process.
 
-    The same stages as the workflow's jobs (tables, workbook and its ODS copy, open-data
-    files, charts, summary and report, trends, manifest), called in turn. (With several
-    cohorts the workflow also writes open-data files across years; the benchmark runs one.)
+    The functions the workflow's jobs run (``lcspr_stats.jobs`` and the release stages:
+    analysis, workbook and its ODS copy, open-data files, charts, summary, report and
+    manifest, trends), called in turn. (With several cohorts the workflow also writes
+    open-data files across years; the benchmark runs one.)
     """
     config = load_config(config_path)
     out = Path(out_dir)
     for year in config["cohorts"]:
         processed = out / "processed" / str(year)
         results = out / "results" / str(year)
-        frames = {}
-        quality = []
-        for source in stages.SOURCES:
-            frames[source] = str(processed / "ingest" / f"{source}.pkl")
-            quality.append(str(processed / "ingest" / f"{source}.quality.csv"))
-            stages.run_ingest(source, year, config, frames[source], quality[-1])
-        stages.run_derive(
-            year,
-            config,
-            frames,
-            quality,
-            str(processed / "lcsprs.pkl"),
-            str(processed / "children.pkl"),
-            str(results / "data_quality.csv"),
-            str(results / "reconciliation.csv"),
-        )
-        stages.run_tables(
-            year,
-            config,
-            str(processed / "lcsprs.pkl"),
-            frames["rapid_review_register"],
-            str(results / "tables"),
-            str(results / "key_figures.json"),
-            str(results / "tables" / "notes.csv"),
-            str(results / "reference_checks.csv"),
-            str(results / "tables" / "contents.csv"),
-            str(results / "disclosure_check.csv"),
-        )
+        run_analysis(year, config, str(processed), str(results))
         files = ReleaseFiles(
             str(results / "tables"),
             str(results / "tables" / "contents.csv"),
@@ -65,27 +41,31 @@ def run_all_stages(config_path: str, out_dir: str) -> None:
             str(results / "key_figures.json"),
         )
         workbook = str(results / f"lcspr_tables_{year}.xlsx")
-        run_workbook(year, config, files, workbook)
-        run_ods(workbook, str(results / f"lcspr_tables_{year}.ods"))
+        run_workbooks(year, config, files, workbook, str(results / f"lcspr_tables_{year}.ods"))
         run_open_data(
             year, config, str(results / "tables" / "contents.csv"), str(results / "open_data")
         )
         figures = str(results / "figures" / "figures.csv")
         run_figures(year, config, files, str(results / "figures"), figures)
-        run_report(
+        outputs = sorted(str(p) for p in results.rglob("*") if p.is_file())
+        summary, html = str(results / "summary.md"), str(results / "report.html")
+        run_report_and_manifest(
             year,
             config,
             files,
-            figures,
-            str(results / "data_quality.csv"),
-            str(results / "reconciliation.csv"),
-            workbook,
-            str(results / "summary.md"),
-            str(results / "report.html"),
+            figures_in=figures,
+            data_quality_in=str(results / "data_quality.csv"),
+            reconciliation_in=str(results / "reconciliation.csv"),
+            workbook_in=workbook,
+            summary_out=summary,
+            html_out=html,
+            inputs=[],
+            outputs=[*outputs, summary, html],
+            command="baseline",
+            manifest_out=str(results / "manifest.json"),
         )
-        outputs = sorted(str(p) for p in results.rglob("*") if p.is_file())
-        run_manifest(year, config, [], outputs, "baseline", str(results / "manifest.json"))
     trends = out / "results" / "trends"
+    latest = max(config["cohorts"])
     run_trends(
         [str(out / "results" / str(y) / "key_figures.json") for y in config["cohorts"]],
         config,
@@ -93,6 +73,9 @@ def run_all_stages(config_path: str, out_dir: str) -> None:
         str(trends / "periods.csv"),
         str(trends / "trends.png"),
         str(trends / "trends.svg"),
+        # The latest cohort's Kaplan-Meier curves by year of rapid review, as the job draws.
+        curves_in=str(out / "results" / str(latest) / "tables" / f"{TIME_TO_LCSPR_BY_YEAR}.csv"),
+        curves_out=tuple(str(trends / f"{TIME_TO_LCSPR_BY_YEAR}.{ext}") for ext in EXTENSIONS),
     )
 
 

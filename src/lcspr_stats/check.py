@@ -82,8 +82,8 @@ def read_and_clean(
         max_unzipped_bytes=settings.max_unzipped_bytes,
     )
     frame, quality = clean_source(table, source, settings)
-    # The frame keeps where it came from, as the ingest job's pickle does, so a
-    # cohort linked here is the one the derive job would link from the pickles.
+    # The frame keeps where it came from, as the ingest stage's pickle does, so a
+    # cohort linked here is the one the derive stage would link from the pickles.
     frame.attrs = {"file": table.file, "sheet": table.sheet}
     if source == "rapid_review_register":
         # Whether the optional columns of the review pipeline were there at all

@@ -3,9 +3,9 @@
 The check before the first job (:mod:`lcspr_stats.preflight`) reads, cleans
 and links every cohort. When every cohort passes, it leaves what it made in
 ``<processed_dir>/<year>/checked/``: per source the clean frame and its
-data-quality rows, in the exact files the ingest job writes, the linked
-cohort, and ``stamp.json`` saying what they were made from. The ingest and
-derive jobs take those files instead of reading and linking again
+data-quality rows, in the exact files the ingest stage writes, the linked
+cohort, and ``stamp.json`` saying what they were made from. The analysis
+job's ingest and derive stages take those files instead of reading and linking again
 (:func:`take_source`, :func:`take_cohort`), but only when the stamp shows
 they were made
 
@@ -13,7 +13,7 @@ they were made
   inherit from Snakemake),
 - with this config (a digest of it), and
 - from these files (each input's size and modification time, taken before
-  the check read it; for the derive job, the SHA-256 of each clean frame).
+  the check read it; for the linked cohort, the SHA-256 of each clean frame).
 
 Otherwise (Snakemake run with ``--no-hooks``, a job run again on its own, a
 file changed since the check) a job reads and checks its input itself, as
@@ -46,12 +46,12 @@ def checked_dir(config: dict, year: int) -> Path:
 
 
 def frame_file(folder: Path, source: str) -> Path:
-    """Where the hand-off keeps a source's clean frame (as the ingest job writes it)."""
+    """Where the hand-off keeps a source's clean frame (as the ingest stage writes it)."""
     return folder / f"{source}.pkl"
 
 
 def quality_file(folder: Path, source: str) -> Path:
-    """Where the hand-off keeps a source's data-quality rows (as the ingest job writes them)."""
+    """Where the hand-off keeps a source's data-quality rows (as the ingest stage writes them)."""
     return folder / f"{source}.quality.csv"
 
 

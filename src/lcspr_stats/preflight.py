@@ -2,7 +2,7 @@
 
 Bad input stops a run here, cleanly: one message listing every problem of
 every cohort, exit 1, nothing written. Good input is read, cleaned and
-linked here once; the ingest and derive jobs take what this made
+linked here once; the analysis job's ingest and derive stages take what this made
 (:mod:`lcspr_stats.handoff`) instead of doing it again.
 """
 

@@ -665,7 +665,7 @@ def _specs(settings: Settings) -> tuple[TableSpec, ...]:
 
 
 def table_names(settings: Settings | dict) -> list[str]:
-    """The names of every table of a run, in report order (the CSVs the tables rule writes)."""
+    """The names of every table of a run, in report order (the CSVs the analysis job writes)."""
     return [spec.name for spec in table_specs(settings)]
 
 

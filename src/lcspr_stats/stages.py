@@ -21,7 +21,7 @@ from .settings import Settings
 # inside its function (the tables stage's tables and disclosure import
 # scipy.stats, about 0.9 s): each job starts faster, and a rule's computed
 # code inputs (lcspr_stats.codedeps) name only the modules its stage can run,
-# so editing io.py reruns the ingest jobs and not the charts.
+# so editing io.py reruns the analysis job and not the charts.
 
 log = logging.getLogger("lcspr_stats")
 
@@ -52,7 +52,7 @@ def write_ingest(
 
     The frame's ``attrs`` (its file and sheet, from
     :func:`lcspr_stats.check.read_and_clean`) are kept in the pickle. The
-    ingest job writes these, and so does the check before the first job for
+    ingest stage writes these, and so does the check before the first job for
     the job to take (:mod:`lcspr_stats.handoff`): the same files either way.
     """
     Path(frame_out).parent.mkdir(parents=True, exist_ok=True)

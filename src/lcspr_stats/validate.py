@@ -250,7 +250,7 @@ def check_duplicates(table: SourceTable, frame: pd.DataFrame, id_columns: list[s
 
 def _value_schema(specs: list[ColumnSpec], source: str, codebook: Codebook):
     """The pandera schema of value rules for one source (after parsing)."""
-    # pandera takes half a second to import: only the ingest jobs need it.
+    # pandera takes half a second to import: only the analysis job needs it.
     import pandera.pandas as pa
 
     columns = {}
