@@ -158,7 +158,7 @@ IGNORED = [
     "data/processed/2021/data_quality_unmasked.csv",
     "data/processed/2021/lcsprs.pkl",
     "results/2021/key_figures.json",
-    "logs/2021/ingest_sin_register.log",
+    "logs/2021/analyse.log",
     "sin_register_2022.xlsx",
     "data/rapid_reviews.csv",
     "reviews.sav",
