@@ -125,6 +125,34 @@ def edit_one_input(path: Path, round_number: int) -> None:
     book.save(path)
 
 
+BARE_WORKFLOW = """\
+rule all:
+    input: "b.txt"
+rule a:
+    output: "a.txt"
+    shell: "echo a > {output}"
+rule b:
+    input: "a.txt"
+    output: "b.txt"
+    shell: "cat {input} > {output}"
+"""
+
+
+def bare_workflow(folder: Path) -> tuple[Timing, Timing]:
+    """Snakemake's own floor: a cold run and a no-op rerun of a two-job workflow of shell echoes.
+
+    What any Snakemake run costs before and after its jobs (start-up, planning, and the
+    shutdown of its job threads), with no work and nothing of this package.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "Snakefile").write_text(BARE_WORKFLOW, encoding="utf-8")
+    for name in ("a.txt", "b.txt"):
+        (folder / name).unlink(missing_ok=True)
+    command = [sys.executable, "-m", "snakemake", "--cores", "2", "--nolock"]
+    cold = timed(command, cwd=folder)
+    return cold, timed(command, cwd=folder)
+
+
 def bench_bundled(repeats: int) -> dict:
     """Cold run, no-op rerun and rerun after editing one input, on the bundled cohort."""
     with tempfile.TemporaryDirectory() as tmp:
@@ -137,7 +165,7 @@ def bench_bundled(repeats: int) -> dict:
             shutil.copyfile(ROOT / spec["path"], copy)
             inputs[source] = str(copy)
         configfile = make_config(work, inputs, keep_exclusions=True)
-        cold, noop, version, baseline, edited = [], [], [], [], []
+        cold, noop, version, baseline, edited, floor_cold, floor_noop = ([] for _ in range(7))
         # Each pair whose ratio is reported is measured in the same round, one after the
         # other, so the ratio holds however loaded the shared machine is at the time.
         for _ in range(repeats):
@@ -145,6 +173,9 @@ def bench_bundled(repeats: int) -> dict:
             cold.append(timed(snakemake_command(configfile)))
             noop.append(timed(snakemake_command(configfile)))
             version.append(timed([sys.executable, "-m", "snakemake", "--version"]))
+            bare_cold, bare_noop = bare_workflow(work / "bare")
+            floor_cold.append(bare_cold)
+            floor_noop.append(bare_noop)
             clean(work)
             baseline.append(
                 timed([sys.executable, "-m", "benchmarks.baseline", str(configfile), str(work)])
@@ -159,6 +190,8 @@ def bench_bundled(repeats: int) -> dict:
         "cold": median(cold),
         "noop": median(noop),
         "version": median(version),
+        "floor_cold": median(floor_cold),
+        "floor_noop": median(floor_noop),
         "touch": median(edited),
         "touch_jobs": jobs_run(median(edited).output),
         "total_jobs": total_jobs,
@@ -166,6 +199,8 @@ def bench_bundled(repeats: int) -> dict:
         "ratios": {
             "cold_over_baseline": median_ratio(cold, baseline),
             "noop_over_version": median_ratio(noop, version),
+            "floor_noop_over_version": median_ratio(floor_noop, version),
+            "floor_cold_over_baseline": median_ratio(floor_cold, baseline),
         },
     }
 
@@ -400,6 +435,17 @@ def write_report(results: dict, path: Path) -> None:
         r = ratios["noop_over_version"]
         lines.append(
             f"| no-op rerun / bare `snakemake --version` | | {r:.2f} | <= 1.3 | {ok(r <= 1.3)} |"
+        )
+    if "floor_cold" in bundled:
+        lines.append(
+            "| Snakemake's own floor: cold run of a two-job workflow of shell `echo`s "
+            f"| {bundled['floor_cold'].seconds:.2f} | "
+            f"{ratios['floor_cold_over_baseline']:.2f} of the baseline | | |"
+        )
+        lines.append(
+            "| Snakemake's own floor: no-op rerun of that workflow "
+            f"| {bundled['floor_noop'].seconds:.2f} | "
+            f"{ratios['floor_noop_over_version']:.2f} of `--version` | | |"
         )
     lines.append(
         f"| rerun after re-saving the rapid review register ({bundled['touch_jobs']} of "

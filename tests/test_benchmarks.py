@@ -109,3 +109,10 @@ def test_bare_read_reads_every_sheet_of_the_inputs(small, tmp_path):
     inputs = write_scaled(small, tmp_path / "inputs", "xlsx")
     timing = run.bare_calamine_read(inputs)
     assert timing.seconds > 0 and timing.peak_mib > 0
+
+
+def test_snakemakes_own_floor_is_a_cold_run_then_a_no_op(tmp_path):
+    # The two-job workflow of echoes: the cold run makes both files, the rerun nothing.
+    cold, noop = run.bare_workflow(tmp_path / "bare")
+    assert run.jobs_run(cold.output) == 3 and run.jobs_run(noop.output) == 0
+    assert (tmp_path / "bare" / "b.txt").read_text() == "a\n"
