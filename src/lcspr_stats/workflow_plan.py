@@ -29,6 +29,8 @@ from pathlib import Path
 PACKAGE_DIR = Path(__file__).resolve().parent
 #: Where the plans are kept, under the folder Snakemake runs in.
 CACHE_DIR = Path(".snakemake") / "lcspr_stats"
+#: Where the config-section files are kept (:func:`config_section_file`).
+SECTIONS_DIR = CACHE_DIR / "sections"
 #: Plans kept (one per config and code); older ones are removed.
 KEEP = 16
 #: Bump when the plan's shape changes, so an older file is never read as a newer one.
@@ -173,7 +175,7 @@ def config_section_file(sections: dict, folder: str | Path) -> str:
     sections : dict
         The parts of the config (``{"durations": {...}, ...}``), JSON-serialisable.
     folder : str or Path
-        Where the files are kept (``<processed_dir>/config``).
+        Where the files are kept (:data:`SECTIONS_DIR`, under the folder the run starts in).
 
     Returns
     -------

@@ -5,13 +5,16 @@ from pathlib import Path
 from lcspr_stats.errors import InputError
 from lcspr_stats.settings import classifications_path
 from lcspr_stats.sources import SOURCES
-from lcspr_stats.workflow_plan import config_section_file, workflow_plan
+from lcspr_stats.workflow_plan import SECTIONS_DIR, config_section_file, workflow_plan
 
 PROCESSED = config["processed_dir"]
 RESULTS = config["results_dir"]
 LOGS = config["logs_dir"]
 COHORTS = [str(year) for year in config["cohorts"]]
 SCRIPTS = Path(workflow.basedir) / "workflow" / "scripts"
+# The config-section files (config_sections below): beside the plan, not in processed/,
+# so parsing writes nothing into the run's folders.
+SECTIONS = str(SECTIONS_DIR)
 
 # The run's plan (lcspr_stats.workflow_plan), kept between runs while the config
 # and the package are unchanged, so parsing imports no pandas:
@@ -62,7 +65,7 @@ def config_sections(*keys):
         for part in key.split("."):
             value = value.get(part) if isinstance(value, dict) else None
         found[key] = value
-    return config_section_file(found, f"{PROCESSED}/config")
+    return config_section_file(found, SECTIONS)
 
 
 def cohort_sources(wildcards):

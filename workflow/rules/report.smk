@@ -36,7 +36,7 @@ MANIFEST_COVERS = [
 rule report:
     input:
         # The manifest records the whole config: any edit reruns this job.
-        settings=config_section_file(config, f"{PROCESSED}/config"),
+        settings=config_section_file(config, SECTIONS),
         code=package_code("report.py"),
         tables=expand(f"{RESULTS}/{{{{year}}}}/tables/{{name}}.csv", name=TABLES),
         contents=f"{RESULTS}/{{year}}/tables/contents.csv",
