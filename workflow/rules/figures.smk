@@ -36,6 +36,9 @@ rule figures:
         manifest=f"{RESULTS}/{{year}}/figures/figures.csv",
     log:
         f"{LOGS}/{{year}}/figures.log",
+    # The longest release job starts first on a free core, so the report (which waits
+    # for the charts, workbook and open data) can start sooner.
+    priority: 3
     conda:
         "../envs/lcspr_stats.yaml"
     script:

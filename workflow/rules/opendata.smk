@@ -16,6 +16,7 @@ rule open_data:
         meta=expand(f"{RESULTS}/{{{{year}}}}/open_data/{{name}}.meta.csv", name=TABLES),
     log:
         f"{LOGS}/{{year}}/open_data.log",
+    priority: 1
     conda:
         "../envs/lcspr_stats.yaml"
     script:

@@ -20,6 +20,7 @@ rule workbook:
         ods=f"{RESULTS}/{{year}}/lcspr_tables_{{year}}.ods",
     log:
         f"{LOGS}/{{year}}/workbook.log",
+    priority: 2
     conda:
         "../envs/lcspr_stats.yaml"
     script:
