@@ -6,7 +6,6 @@ from collections.abc import Mapping, Sequence
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-import holidays
 import numpy as np
 import pandas as pd
 
@@ -77,6 +76,9 @@ def weeks_between(start: pd.Series, end: pd.Series, mode: str = "completed") -> 
 @lru_cache(maxsize=16)
 def bank_holidays(first_year: int, last_year: int, subdivision: str = "ENG") -> np.ndarray:
     """Bank holidays of a UK nation between two years, as ``datetime64[D]``."""
+    # Imported here: the release jobs use this module's percentages, not the calendar.
+    import holidays
+
     calendar = holidays.UK(subdiv=subdivision, years=range(first_year, last_year + 1))
     return np.array(sorted(calendar), dtype="datetime64[D]")
 
