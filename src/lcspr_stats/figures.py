@@ -866,10 +866,10 @@ def draw_charts(
     dpi : int
         Resolution of the PNGs.
     """
+    # No pyplot: a Figure draws on the canvas of each format it is saved in.
     import matplotlib
-    import matplotlib.pyplot as plt
+    import matplotlib.style
 
-    matplotlib.use("Agg")
     by_name = {t.name: t for t in tables}
     year = int(key_figures["cohort_year"])
     settings = {
@@ -877,7 +877,7 @@ def draw_charts(
         "lcspr_expected_weeks": key_figures["lcspr_expected_weeks"],
     }
     out = []
-    with plt.style.context("afcharts.afcharts"), matplotlib.rc_context(RC):
+    with matplotlib.style.context("afcharts.afcharts"), matplotlib.rc_context(RC):
         for name in FIGURES:
             chart = BUILDERS[name](by_name, labels, year, source, settings)
             if nothing_left(chart):
