@@ -10,6 +10,7 @@ A figure suppressed by disclosure control is printed as ``[c]`` (a share as
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Sequence
 from importlib import resources
@@ -303,7 +304,10 @@ def summary_context(key_figures: dict, settings: Settings) -> dict:
     return context
 
 
+@functools.cache
 def _environment():
+    # One environment a process: it keeps the compiled template, which the
+    # summary and the report's sections (two renders a run) then share.
     import jinja2
 
     return jinja2.Environment(
