@@ -285,6 +285,8 @@ def build_workbook(
             cover=cover,
             notes_table=notes_table,
             contentsheet_options={"title": "Table of contents"},
+            # Assembled in memory: xlsxwriter otherwise writes each part to a temporary file.
+            workbook_options={"in_memory": True},
         )
         for sheet in book.worksheets():
             width = PAGE_WIDTH
