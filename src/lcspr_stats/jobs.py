@@ -26,7 +26,7 @@ from pathlib import Path
 from .settings import Settings
 from .sources import SOURCES
 
-#: A cohort's analysis outputs, by folder (``processed/<year>``, ``results/<year>``).
+#: The folder of the clean frames under ``processed/<year>``.
 INGEST = "ingest"
 
 
