@@ -14,6 +14,7 @@ from lcspr_stats.jobs import run_analysis, run_report_and_manifest, run_workbook
 from lcspr_stats.opendata import run_open_data
 from lcspr_stats.publish import ReleaseFiles, run_figures
 from lcspr_stats.registry import TIME_TO_LCSPR_BY_YEAR
+from lcspr_stats.stages import collect_less
 from lcspr_stats.trends import run_trends
 
 # The trends job's by-year curves: the table, then the chart as PNG and SVG.
@@ -80,4 +81,5 @@ def run_all_stages(config_path: str, out_dir: str) -> None:
 
 
 if __name__ == "__main__":
+    collect_less()  # as every job does (lcspr_stats.stages.as_script)
     run_all_stages(sys.argv[1], sys.argv[2])

@@ -160,6 +160,9 @@ def exit_on_input_errors(
     """
 
     def check() -> None:
+        from .stages import collect_less
+
+        collect_less()  # as the jobs do: reading allocates millions of short-lived objects
         checked = preflight(config, config_file=config_file)
         if hand_off_to_jobs:
             hand_off(config, checked)

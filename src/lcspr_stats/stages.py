@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import logging
 import sys
@@ -273,6 +274,25 @@ def run_tables(
     write_json(controlled.key_figures, key_figures_out)
 
 
+#: Allocations between collections of the youngest generation (Python's default is 700).
+GC_THRESHOLD = (10_000, 10, 10)
+
+
+def collect_less() -> None:
+    """Run Python's cyclic garbage collector less often in a stage's process.
+
+    A stage allocates millions of short-lived objects (cells, rows, chart
+    artists) and frees nearly all of them by reference counting, yet at the
+    default thresholds the collector ran six full collections in one baseline
+    run, 0.7-1 s of it (profiled, issue 12). Objects from the imports are
+    moved out of its reach (``gc.freeze``) and the youngest generation is
+    collected every 10,000 allocations instead of 700. What is computed is
+    unchanged; only when unreachable cycles are freed.
+    """
+    gc.freeze()
+    gc.set_threshold(*GC_THRESHOLD)
+
+
 def as_script(function: Callable[..., None], smk: object, **kwargs: object) -> None:
     """Run a stage from a Snakemake ``script:``, with its log and clean errors.
 
@@ -282,6 +302,7 @@ def as_script(function: Callable[..., None], smk: object, **kwargs: object) -> N
     the job exits 3 (:data:`lcspr_stats.errors.EXIT_INTERNAL`); see
     :func:`lcspr_stats.errors.run_reporting_errors`.
     """
+    collect_less()
     log_path = smk.log[0] if getattr(smk, "log", None) else None
     handlers: list[logging.Handler] = [logging.StreamHandler(sys.stderr)]
     if log_path:
