@@ -215,7 +215,7 @@ def column_warnings(
 
     optional = [s.name for s in specs if not s.required]
     blank = {
-        name: bool(clean.blank_mask(table.frame[name]).all())
+        name: clean.all_blank(table.frame[name])
         for name in optional
         if name in table.frame.columns
     }
