@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Set
 from typing import TYPE_CHECKING
 
 import pandas as pd
@@ -44,17 +45,64 @@ def shown_columns(codebook: Codebook) -> frozenset[str]:
     return frozenset(name for name, found in kinds.items() if found <= SHOWN_KINDS)
 
 
-def identifying_values(frames: dict[str, pd.DataFrame]) -> frozenset[str]:
+class Identifiers(Set):
+    """Lower-case ids and partnership names of the inputs, held as one Arrow array.
+
+    A national register brings a million ids, and a Python set of them takes
+    a second to build, while a run asks about a few hundred strings (the bad
+    values of its data-quality report). :meth:`among` answers for all of those
+    in one pass in Arrow; asking ``text in identifiers`` directly builds the
+    set once, on the first question.
+    """
+
+    def __init__(self, values) -> None:
+        self._values = values  # pyarrow string array: distinct, trimmed, lower case, no ""
+        self._set: frozenset[str] | None = None
+
+    def _all(self) -> frozenset[str]:
+        if self._set is None:
+            self._set = frozenset(self._values.to_pylist())
+        return self._set
+
+    def __contains__(self, text: object) -> bool:
+        return text in self._all()
+
+    def __iter__(self):
+        return iter(self._all())
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+    def among(self, texts) -> frozenset[str]:
+        """The identifiers that are among ``texts`` (a small set, for :class:`ValueMask`)."""
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        wanted = list(dict.fromkeys(t for t in texts if isinstance(t, str)))
+        if not wanted or not len(self._values):
+            return frozenset()
+        hit = pc.is_in(pa.array(wanted, type=pa.string()), value_set=self._values)
+        return frozenset(t for t, h in zip(wanted, hit.to_pylist()) if h)
+
+
+def identifying_values(frames: dict[str, pd.DataFrame]) -> Identifiers:
     """Every id and partnership name in the clean input frames, lower case."""
-    found: set[str] = set()
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    parts = []
     for frame in frames.values():
         for column in ID_COLUMNS:
             if column in frame.columns:
                 # Distinct values first: a register holds a million ids.
                 values = pd.Series(frame[column].dropna().unique()).astype("string")
-                found.update(values.str.strip().str.lower().tolist())
-    found.discard("")
-    return frozenset(found)
+                lowered = pa.array(values.str.strip().str.lower().array)
+                parts.extend(lowered.chunks if isinstance(lowered, pa.ChunkedArray) else [lowered])
+    found = pc.unique(pa.concat_arrays([p.cast(pa.string()) for p in parts])) if parts else None
+    if found is None:
+        return Identifiers(pa.array([], type=pa.string()))
+    found = found.filter(pc.and_kleene(pc.is_valid(found), pc.not_equal(found, "")))
+    return Identifiers(found)
 
 
 def looks_like_a_date(value: str) -> bool:
@@ -189,9 +237,18 @@ def mask_quality(
     pandas.DataFrame
         A copy with ``value`` masked.
     """
-    mask = ValueMask(codebook, identifiers)
     out = quality.copy()
     values = out["value"].astype("string").fillna("")
+    if isinstance(identifiers, Identifiers):
+        # Only the report's own values and their runs of words are ever looked up.
+        identifiers = identifiers.among(
+            part
+            for value in values
+            if value and len(value) <= MAX_SHOWN_LENGTH
+            for lowered in (value.strip().lower(),)
+            for part in (lowered, *word_runs(lowered))
+        )
+    mask = ValueMask(codebook, identifiers)
     out["value"] = [mask(v, str(c)) for v, c in zip(values, out["column"])]
     return out
 
@@ -208,10 +265,10 @@ def contains_identifier(text: str, identifiers: frozenset[str] | set[str]) -> bo
     runs, and the cost does not grow with the number of identifiers (a
     million SIN ids would make a regex of them take minutes and gigabytes).
     """
+    return any(len(part) >= 3 and part in identifiers for part in word_runs(text))
+
+
+def word_runs(text: str):
+    """Every run of whole words of ``text``, as it stands in it (words and what is between)."""
     spans = [(m.start(), m.end()) for m in _WORD.finditer(text)]
-    return any(
-        len(part) >= 3 and part in identifiers
-        for i, (start, _) in enumerate(spans)
-        for _, end in spans[i:]
-        for part in (text[start:end],)
-    )
+    return (text[start:end] for i, (start, _) in enumerate(spans) for _, end in spans[i:])

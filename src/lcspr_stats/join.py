@@ -14,12 +14,38 @@ def member(series: pd.Series, values) -> pd.Series:
 
     Arrow-backed text's own ``isin`` converts the other side value by value in
     Python, which took seconds against a national register's million ids.
+    When both sides are text they are matched by Arrow (``pyarrow.compute.is_in``)
+    without leaving it; anything else is matched as Python objects.
     """
+    left, right = _arrow_text(series), _arrow_text(values)
+    if left is not None and right is not None:
+        import pyarrow.compute as pc
+
+        found = pc.fill_null(pc.is_in(left, value_set=right, skip_nulls=True), False)
+        return pd.Series(found.to_numpy(zero_copy_only=False), index=series.index, dtype=bool)
     other = pd.Series(
         values.to_numpy(dtype=object) if hasattr(values, "to_numpy") else list(values), dtype=object
     )
     found = pd.Series(series.to_numpy(dtype=object), index=series.index, dtype=object).isin(other)
     return found & series.notna()
+
+
+def _arrow_text(values):
+    """``values`` as one Arrow string array if they are text (pandas' Arrow-backed strings,
+    or a set or list of ``str``), else None."""
+    import pyarrow as pa
+
+    if isinstance(values, pd.Series | pd.Index):
+        dtype = values.dtype
+        if isinstance(dtype, pd.StringDtype) and dtype.storage == "pyarrow":
+            array = pa.array(values.array)
+            return array.combine_chunks() if isinstance(array, pa.ChunkedArray) else array
+        return None
+    if isinstance(values, set | frozenset | list | tuple) and all(
+        isinstance(v, str) for v in values
+    ):
+        return pa.array(list(values), type=pa.string())
+    return None
 
 
 LINK_ACTION = "row kept; link set to missing"
@@ -695,19 +721,27 @@ def link_rapid_reviews(
             )
         )
     rr_valid = rapid_reviews.loc[~rr_dangling & rapid_reviews["sin_id"].notna()]
-    rr_sorted = rr_valid.sort_values(["sin_id", "rr_date"], kind="stable", na_position="last")
-    repeated = rr_sorted["sin_id"].duplicated(keep="first")
+    # Only the SINs with two or more rapid reviews need sorting (by SIN, then date, stable,
+    # as the whole register would be: a stable sort of a part keeps the order it has in the
+    # whole); a SIN's only rapid review is its earliest.
+    shared = rr_valid["sin_id"].duplicated(keep=False)
+    several = rr_valid.loc[shared].sort_values(
+        ["sin_id", "rr_date"], kind="stable", na_position="last"
+    )
+    repeated = several["sin_id"].duplicated(keep="first")
     if repeated.any():
         problems.append(
             _problems(
                 info["rapid_review_register"],
-                rr_sorted.loc[repeated],
+                several.loc[repeated],
                 "sin_id",
                 "a second rapid review for the same SIN",
                 "row kept; the earliest rapid review is linked",
             )
         )
-    return rr_sorted.loc[~repeated].set_index("sin_id"), _quality(problems)
+    earliest = ~shared
+    earliest.loc[several.index[~repeated.to_numpy()]] = True
+    return rr_valid.loc[earliest].set_index("sin_id"), _quality(problems)
 
 
 def link_index_child(

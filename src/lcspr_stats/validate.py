@@ -215,9 +215,7 @@ def column_warnings(
 
     optional = [s.name for s in specs if not s.required]
     blank = {
-        name: bool(clean.blank_mask(table.frame[name]).all())
-        for name in optional
-        if name in table.frame.columns
+        name: clean.all_blank(table.frame[name]) for name in optional if name in table.frame.columns
     }
     return quality_frame(column_warning_rows(table, source, optional, extras, blank))
 
