@@ -214,7 +214,10 @@ def median_ratio(numerators: list[Timing], denominators: list[Timing]) -> float:
 def bench_validate(repeats: int) -> Timing:
     """``lcspr-stats validate`` on the bundled cohort: how soon a user gets an answer."""
     with tempfile.TemporaryDirectory() as tmp:
-        configfile = make_config(Path(tmp), keep_exclusions=True)
+        config = yaml.safe_load((ROOT / "config.yaml").read_text(encoding="utf-8"))
+        # The command line reads paths from the config's own folder: give them whole.
+        inputs = {s: str(ROOT / spec["path"]) for s, spec in config["inputs"].items()}
+        configfile = make_config(Path(tmp), inputs, keep_exclusions=True)
         command = [sys.executable, "-m", "lcspr_stats.cli", "validate", "--config", str(configfile)]
         return median([timed(command) for _ in range(repeats)])
 
