@@ -4,6 +4,7 @@ from pathlib import Path
 
 from lcspr_stats.errors import InputError
 from lcspr_stats.settings import classifications_path
+from lcspr_stats.shutdown import cancel_scheduler_timers
 from lcspr_stats.sources import SOURCES
 from lcspr_stats.workflow_plan import SECTIONS_DIR, config_section_file, workflow_plan
 
@@ -136,3 +137,13 @@ def run_outputs():
 def all_outputs():
     """Final outputs of every cohort, and of the run as a whole."""
     return expand(cohort_outputs(), year=COHORTS) + run_outputs()
+
+
+# When the run is over, exit at once rather than up to a second later, when
+# Snakemake's last job-rate timer would end (lcspr_stats.shutdown).
+onsuccess:
+    cancel_scheduler_timers()
+
+
+onerror:
+    cancel_scheduler_timers()
