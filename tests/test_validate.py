@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+from pathlib import Path
+
 import pandas as pd
 import pytest
 from conftest import load_default_config
@@ -13,6 +17,7 @@ from lcspr_stats.settings import Settings
 from lcspr_stats.validate import clean_source
 
 SETTINGS = Settings.from_config(load_default_config())
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def table_of(frame: pd.DataFrame, sheet: str = "sins") -> SourceTable:
@@ -80,6 +85,38 @@ def test_bad_values_keep_the_row_and_are_reported():
     assert pd.isna(frame.loc[3, "incident_date"])
     bad_age = quality.loc[quality["column"] == "child_age_years"].iloc[0]
     assert (bad_age["file"], bad_age["sheet"], bad_age["value"]) == ("in.xlsx", "sins", "19")
+
+
+def test_validation_leaves_hypothesis_unimported_and_importable():
+    # Assumes hypothesis is installed (it is a test tool in the pinned environment):
+    # in a fresh process, a validation that finds bad values runs without it, and it
+    # can still be imported afterwards.
+    code = """
+import sys
+sys.path.insert(0, "tests")
+import yaml
+from tiny_cohort import tiny_frames
+from lcspr_stats.io import SourceTable, normalise_header
+from lcspr_stats.settings import Settings
+from lcspr_stats.validate import clean_source
+sins = tiny_frames()["sin_register"].astype(object)
+sins.loc[1, "incident_type"] = "explosion"
+original = {normalise_header(c): str(c) for c in sins.columns}
+sins.columns = [normalise_header(c) for c in sins.columns]
+table = SourceTable(frame=sins, file="in.xlsx", sheet="sins", original_columns=original)
+settings = Settings.from_config(yaml.safe_load(open("config.yaml", encoding="utf-8")))
+assert "hypothesis" not in sys.modules
+frame, quality = clean_source(table, "sin_register", settings)
+assert "unknown code" in set(quality["rule"]), quality
+assert "hypothesis" not in sys.modules
+import hypothesis.strategies
+print("ok")
+"""
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "ok"
 
 
 def test_harm_category_must_belong_to_incident_type():

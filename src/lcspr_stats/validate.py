@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import sys
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -246,10 +247,43 @@ def check_duplicates(table: SourceTable, frame: pd.DataFrame, id_columns: list[s
         )
 
 
+def pandera():
+    """``pandera.pandas``, imported without the data synthesis it would build on hypothesis.
+
+    pandera takes half a second to import, so only the analysis imports it.
+    At its first validation it also imports its strategies module, and that
+    imports hypothesis whenever hypothesis is installed (it is, as a test
+    tool, in the pinned environment): 0.2-0.3 s more per process (issue 12),
+    for strategies that only generate example data, which no run does. So
+    pandera's strategies are imported here while ``sys.modules`` names
+    hypothesis as missing (``None``, which makes Python's import raise
+    ``ModuleNotFoundError``), and pandera records that hypothesis is absent.
+    Validation is unchanged. The mark is removed at once, so a later
+    ``import hypothesis`` (in the tests) works. If hypothesis is already
+    imported, nothing is hidden.
+
+    Returns
+    -------
+    module
+        ``pandera.pandas``.
+    """
+    import pandera.pandas as pa
+
+    if "pandera.strategies.pandas_strategies" not in sys.modules:
+        hide = "hypothesis" not in sys.modules
+        if hide:
+            sys.modules["hypothesis"] = None
+        try:
+            import pandera.strategies.pandas_strategies  # noqa: F401
+        finally:
+            if hide and sys.modules.get("hypothesis", 0) is None:
+                del sys.modules["hypothesis"]
+    return pa
+
+
 def _value_schema(specs: list[ColumnSpec], source: str, codebook: Codebook):
     """The pandera schema of value rules for one source (after parsing)."""
-    # pandera takes half a second to import: only the analysis job needs it.
-    import pandera.pandas as pa
+    pa = pandera()
 
     columns = {}
     for spec in specs:
@@ -601,7 +635,7 @@ def _apply_value_rules(
     codebook: Codebook,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Run the pandera value rules; each failing value is reported and set missing."""
-    import pandera.pandas as pa
+    pa = pandera()
 
     schema = _value_schema(specs, source, codebook)
     try:
