@@ -5,6 +5,11 @@ from snakemake.utils import min_version, validate
 from lcspr_stats.config import SCHEMA_PATH
 from lcspr_stats.preflight import exit_on_config_errors
 from lcspr_stats.guard import exit_on_unsafe_config, exit_on_unsafe_yaml
+from lcspr_stats.workflow_plan import (
+    checked_config_key,
+    remember_checked_config,
+    restore_checked_config,
+)
 
 min_version("9.0")
 
@@ -15,11 +20,16 @@ exit_on_unsafe_yaml(["config.yaml", *workflow.config_settings.configfiles])
 configfile: "config.yaml"
 
 
-# A broken config stops here in our words (its file, each key's path from 1).
-exit_on_config_errors(
-    config, workflow.configfiles[-1] if workflow.configfiles else "config"
-)
-validate(config, str(SCHEMA_PATH))
+# A config that passed the schema before, byte for byte with this package and
+# these tools, gets back its checked form (lcspr_stats.workflow_plan) unchecked.
+CONFIG_KEY = checked_config_key(config)
+if not restore_checked_config(config, CONFIG_KEY):
+    # A broken config stops here in our words (its file, each key's path from 1).
+    exit_on_config_errors(
+        config, workflow.configfiles[-1] if workflow.configfiles else "config"
+    )
+    validate(config, str(SCHEMA_PATH))
+    remember_checked_config(config, CONFIG_KEY)
 # What the schema lets through: years such as 2021.0, unsafe output folders.
 exit_on_unsafe_config(config)
 

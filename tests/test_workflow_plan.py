@@ -156,3 +156,139 @@ def test_a_section_file_is_never_rewritten(tmp_path):
     os.utime(path, (1_000_000_000, 1_000_000_000))
     wp.config_section_file({"strict": False}, tmp_path)
     assert path.stat().st_mtime == 1_000_000_000
+
+
+# The checked config kept between parses (checked_config_key, remember_ and restore_checked_config).
+# Assumes Snakemake's own validate() is what the Snakefile runs on a config it has not seen.
+
+
+def _raw_config() -> dict:
+    """The shipped config.yaml as configfile: reads it: no defaults filled."""
+    import yaml
+
+    return yaml.safe_load((ROOT / "config.yaml").read_text(encoding="utf-8"))
+
+
+def _snakemake_checked(config: dict) -> dict:
+    """What the Snakefile's check leaves: Snakemake's validate fills the schema's defaults."""
+    from snakemake.utils import validate
+
+    from lcspr_stats.config import SCHEMA_PATH
+
+    validate(config, str(SCHEMA_PATH))
+    return config
+
+
+def test_a_checked_config_comes_back_exactly(tmp_path):
+    raw = _raw_config()
+    key = wp.checked_config_key(raw)
+    checked = _snakemake_checked(_raw_config())
+    assert repr(checked) != repr(raw)  # the check filled defaults: there is something to keep
+    wp.remember_checked_config(checked, key, tmp_path)
+    fresh = _raw_config()
+    assert wp.restore_checked_config(fresh, key, tmp_path)
+    # Same values, types and key order (the order of a mapping orders the outputs).
+    assert repr(fresh) == repr(checked)
+
+
+def test_nothing_kept_means_check_it(tmp_path):
+    raw = _raw_config()
+    assert not wp.restore_checked_config(raw, wp.checked_config_key(raw), tmp_path)
+    assert repr(raw) == repr(_raw_config())  # untouched
+
+
+def test_a_broken_kept_file_means_check_it(tmp_path):
+    raw = _raw_config()
+    key = wp.checked_config_key(raw)
+    (tmp_path / f"checked-{key}.json").write_text("{not json", encoding="utf-8")
+    assert not wp.restore_checked_config(raw, key, tmp_path)
+    assert repr(raw) == repr(_raw_config())
+
+
+def _with(config: dict, **changes) -> dict:
+    return {**config, **changes}
+
+
+@pytest.mark.parametrize(
+    "edit",
+    [
+        lambda c: _with(c, cohorts=["2021"]),  # a string, not the year 2021
+        lambda c: _with(c, cohorts=[2021.0]),
+        lambda c: _with(c, as_at_date=__import__("datetime").date(2021, 12, 31)),
+        lambda c: _with(c, as_at_date="2021-12-31"),
+        lambda c: dict(reversed(list(c.items()))),  # the same keys in another order
+        lambda c: _with(c, release={**c["release"], "title": c["release"]["title"] + " "}),
+    ],
+    ids=["year-as-string", "year-as-float", "date", "date-as-string", "key-order", "one-space"],
+)
+def test_the_key_tells_apart_configs_a_check_could_tell_apart(edit):
+    config = _raw_config()
+    assert config["cohorts"] == [2021] and config["as_at_date"] is None  # what the edits assume
+    assert wp.checked_config_key(edit(config)) != wp.checked_config_key(config)
+
+
+def test_the_key_covers_the_package(tmp_path, monkeypatch):
+    package = tmp_path / "pkg" / "schemas"
+    package.mkdir(parents=True)
+    (package / "config.schema.yaml").write_text("type: object\n")
+    monkeypatch.setattr(wp, "PACKAGE_DIR", package.parent)
+    config = _raw_config()
+    before = wp.checked_config_key(config)
+    (package / "config.schema.yaml").write_text("type: object \n")
+    assert wp.checked_config_key(config) != before
+
+
+def test_a_config_json_cannot_hold_is_not_kept(tmp_path):
+    import datetime as dt
+
+    checked = _snakemake_checked(_raw_config())
+    checked["as_at_date"] = dt.date(2021, 12, 31)  # YAML reads an unquoted date as a date
+    wp.remember_checked_config(checked, "k1", tmp_path)
+    checked["as_at_date"] = None
+    checked[2021] = "a year as a key"  # JSON would bring it back as "2021"
+    wp.remember_checked_config(checked, "k2", tmp_path)
+    assert not list(tmp_path.glob("checked-*.json"))
+
+
+def _dry_run(folder: Path, config: dict) -> subprocess.CompletedProcess:
+    """Parse and plan the workflow in ``folder`` with ``config`` (its paths made absolute)."""
+    import yaml
+
+    from lcspr_stats.config import with_output_dirs
+
+    config = with_output_dirs(config, folder)
+    for source in config["inputs"].values():
+        source["path"] = str(ROOT / source["path"])
+    config["reference"] = {k: str(ROOT / v) for k, v in config["reference"].items()}
+    path = folder / "config.yaml"
+    path.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
+    command = [sys.executable, "-m", "snakemake", "--snakefile", str(ROOT / "Snakefile")]
+    command += ["--directory", str(folder), "--configfile", str(path)]
+    command += ["--replace-workflow-config", "--cores", "1", "--dry-run"]
+    return subprocess.run(command, cwd=folder, capture_output=True, text=True, timeout=600)
+
+
+def _job_stats(output: str) -> list[str]:
+    """The table of jobs a dry run plans (rule and count), which prints in a fixed order."""
+    lines = output.splitlines()
+    start = lines.index("Job stats:")
+    end = lines.index("", start)
+    return lines[start:end]
+
+
+def test_a_config_that_fails_is_refused_after_one_that_passed(tmp_path):
+    """The same folder: the first config is kept as checked, the broken one still refused."""
+    config = load_default_config()
+    passed = _dry_run(tmp_path, config)
+    assert passed.returncode == 0, passed.stderr[-2000:]
+    kept = list((tmp_path / ".snakemake" / "lcspr_stats").glob("checked-*.json"))
+    assert len(kept) == 1
+    again = _dry_run(tmp_path, config)  # the config put back from what was kept
+    assert again.returncode == 0, again.stderr[-2000:]
+    assert _job_stats(again.stdout) == _job_stats(passed.stdout)  # the same jobs
+    assert _job_stats(passed.stdout)[-1].split() == ["total", "7"]
+    config["durations"]["weeks"] = "fortnights"
+    refused = _dry_run(tmp_path, config)
+    assert refused.returncode == 1
+    assert "'fortnights' is not one of ['completed', 'exact']" in refused.stderr
+    assert "Traceback" not in refused.stdout + refused.stderr

@@ -108,15 +108,20 @@ def _read(path: Path) -> Plan | None:
 
 
 def _write(path: Path, plan: Plan) -> None:
-    """Write atomically (parallel runs may race); forget the oldest plans; never fail."""
+    """Keep a plan (:func:`_write_text`)."""
+    _write_text(path, json.dumps(plan.__dict__, sort_keys=True), "plan-*.json")
+
+
+def _write_text(path: Path, text: str, pattern: str) -> None:
+    """Write atomically (parallel runs may race); forget the oldest of ``pattern``; never fail."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         with tempfile.NamedTemporaryFile(
             "w", dir=path.parent, suffix=".tmp", delete=False, encoding="utf-8"
         ) as handle:
-            json.dump(plan.__dict__, handle, sort_keys=True)
+            handle.write(text)
         os.replace(handle.name, path)
-        kept = sorted(path.parent.glob("plan-*.json"), key=lambda p: p.stat().st_mtime)
+        kept = sorted(path.parent.glob(pattern), key=lambda p: p.stat().st_mtime)
         for old in kept[:-KEEP]:
             old.unlink(missing_ok=True)
     except OSError:
@@ -153,6 +158,93 @@ def workflow_plan(config: dict, scripts_dir: str | Path, cache_dir: str | Path =
         plan = _work_out(config, sorted(scripts_dir.glob("*.py")))
         _write(path, plan)
     return plan
+
+
+def checked_config_key(config: dict) -> str:
+    """A SHA-256 of the config as read, before any check, and of all that checks it.
+
+    That is the package (its schema and its checks), Python, Snakemake and
+    jsonschema (Snakemake's ``validate``): a change of any of them gives another key.
+
+    Parameters
+    ----------
+    config : dict
+        The run's config as ``configfile:`` (and any ``--config``) left it.
+    """
+    from importlib.metadata import version
+
+    digest = hashlib.sha256()
+    digest.update(f"{FORMAT}\0checked\0{sys.version}\0".encode())
+    for tool in ("snakemake", "jsonschema"):
+        digest.update(f"{tool} {version(tool)}\0".encode())
+    # repr, not JSON: it tells 2021 from "2021" and a date from a string, and keeps the
+    # order of keys (which orders the outputs).
+    digest.update(repr(config).encode("utf-8") + b"\0")
+    _files_digest(digest, PACKAGE_DIR, "*")
+    return digest.hexdigest()
+
+
+def restore_checked_config(config: dict, key: str, cache_dir: str | Path = CACHE_DIR) -> bool:
+    """Put back the checked form of a config that passed the schema check before.
+
+    A config passes or fails the schema by its content alone, so one that
+    passed, with the same package and tools (``key``), passes again, and
+    checking it again costs a no-op rerun the import of jsonschema and two
+    validations. What was kept is the config after the check, with the
+    schema's defaults filled in by Snakemake's ``validate``; this replaces
+    ``config``'s content with it, so every later step sees exactly what a
+    checked run sees.
+
+    Parameters
+    ----------
+    config : dict
+        The run's config, as read; changed in place when a checked form is kept.
+    key : str
+        :func:`checked_config_key` of ``config`` as read.
+    cache_dir : str or Path
+        Where it is kept (``.snakemake/lcspr_stats`` of the folder the run starts in).
+
+    Returns
+    -------
+    bool
+        True if a checked form was kept and put back; False: check the config.
+    """
+    path = Path(cache_dir) / f"checked-{key}.json"
+    try:
+        checked = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    if not isinstance(checked, dict):
+        return False
+    config.clear()
+    config.update(checked)
+    return True
+
+
+def remember_checked_config(config: dict, key: str, cache_dir: str | Path = CACHE_DIR) -> None:
+    """Keep the config after it passed the check (:func:`restore_checked_config`).
+
+    Kept only when JSON holds it exactly (a config with a date in it, say, is
+    checked on every run). It holds the config's own keys and paths, nothing
+    from the data. Never fails: if it cannot be written, the next run checks again.
+
+    Parameters
+    ----------
+    config : dict
+        The config after the schema check (defaults filled).
+    key : str
+        :func:`checked_config_key` of the config as it was read, before the check.
+    cache_dir : str or Path
+        Where it is kept.
+    """
+    try:
+        text = json.dumps(config)
+    except (TypeError, ValueError):
+        return
+    # Back exactly as it was, key order and types included (repr tells 2021 from "2021").
+    if repr(json.loads(text)) != repr(config):
+        return
+    _write_text(Path(cache_dir) / f"checked-{key}.json", text, "checked-*.json")
 
 
 def config_section_file(sections: dict, folder: str | Path) -> str:
