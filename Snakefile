@@ -20,8 +20,9 @@ exit_on_unsafe_yaml(["config.yaml", *workflow.config_settings.configfiles])
 configfile: "config.yaml"
 
 
-# A config that passed the schema before, byte for byte with this package and
-# these tools, gets back its checked form (lcspr_stats.workflow_plan) unchecked.
+# A config that passed the schema before (the same values, types and key order,
+# with this package and these tools) gets back its checked form unchecked
+# (lcspr_stats.workflow_plan).
 CONFIG_KEY = checked_config_key(config)
 if not restore_checked_config(config, CONFIG_KEY):
     # A broken config stops here in our words (its file, each key's path from 1).

@@ -162,13 +162,6 @@ def test_a_section_file_is_never_rewritten(tmp_path):
 # Assumes Snakemake's own validate() is what the Snakefile runs on a config it has not seen.
 
 
-def _raw_config() -> dict:
-    """The shipped config.yaml as configfile: reads it: no defaults filled."""
-    import yaml
-
-    return yaml.safe_load((ROOT / "config.yaml").read_text(encoding="utf-8"))
-
-
 def _snakemake_checked(config: dict) -> dict:
     """What the Snakefile's check leaves: Snakemake's validate fills the schema's defaults."""
     from snakemake.utils import validate
@@ -180,29 +173,29 @@ def _snakemake_checked(config: dict) -> dict:
 
 
 def test_a_checked_config_comes_back_exactly(tmp_path):
-    raw = _raw_config()
+    raw = load_default_config()
     key = wp.checked_config_key(raw)
-    checked = _snakemake_checked(_raw_config())
+    checked = _snakemake_checked(load_default_config())
     assert repr(checked) != repr(raw)  # the check filled defaults: there is something to keep
     wp.remember_checked_config(checked, key, tmp_path)
-    fresh = _raw_config()
+    fresh = load_default_config()
     assert wp.restore_checked_config(fresh, key, tmp_path)
     # Same values, types and key order (the order of a mapping orders the outputs).
     assert repr(fresh) == repr(checked)
 
 
 def test_nothing_kept_means_check_it(tmp_path):
-    raw = _raw_config()
+    raw = load_default_config()
     assert not wp.restore_checked_config(raw, wp.checked_config_key(raw), tmp_path)
-    assert repr(raw) == repr(_raw_config())  # untouched
+    assert repr(raw) == repr(load_default_config())  # untouched
 
 
 def test_a_broken_kept_file_means_check_it(tmp_path):
-    raw = _raw_config()
+    raw = load_default_config()
     key = wp.checked_config_key(raw)
     (tmp_path / f"checked-{key}.json").write_text("{not json", encoding="utf-8")
     assert not wp.restore_checked_config(raw, key, tmp_path)
-    assert repr(raw) == repr(_raw_config())
+    assert repr(raw) == repr(load_default_config())
 
 
 def _with(config: dict, **changes) -> dict:
@@ -222,7 +215,7 @@ def _with(config: dict, **changes) -> dict:
     ids=["year-as-string", "year-as-float", "date", "date-as-string", "key-order", "one-space"],
 )
 def test_the_key_tells_apart_configs_a_check_could_tell_apart(edit):
-    config = _raw_config()
+    config = load_default_config()
     assert config["cohorts"] == [2021] and config["as_at_date"] is None  # what the edits assume
     assert wp.checked_config_key(edit(config)) != wp.checked_config_key(config)
 
@@ -232,7 +225,7 @@ def test_the_key_covers_the_package(tmp_path, monkeypatch):
     package.mkdir(parents=True)
     (package / "config.schema.yaml").write_text("type: object\n")
     monkeypatch.setattr(wp, "PACKAGE_DIR", package.parent)
-    config = _raw_config()
+    config = load_default_config()
     before = wp.checked_config_key(config)
     (package / "config.schema.yaml").write_text("type: object \n")
     assert wp.checked_config_key(config) != before
@@ -241,7 +234,7 @@ def test_the_key_covers_the_package(tmp_path, monkeypatch):
 def test_a_config_json_cannot_hold_is_not_kept(tmp_path):
     import datetime as dt
 
-    checked = _snakemake_checked(_raw_config())
+    checked = _snakemake_checked(load_default_config())
     checked["as_at_date"] = dt.date(2021, 12, 31)  # YAML reads an unquoted date as a date
     wp.remember_checked_config(checked, "k1", tmp_path)
     checked["as_at_date"] = None
@@ -252,16 +245,15 @@ def test_a_config_json_cannot_hold_is_not_kept(tmp_path):
 
 def _dry_run(folder: Path, config: dict) -> subprocess.CompletedProcess:
     """Parse and plan the workflow in ``folder`` with ``config`` (its paths made absolute)."""
-    import yaml
+    import copy
 
-    from lcspr_stats.config import with_output_dirs
+    from tests.conftest import config_into
 
-    config = with_output_dirs(config, folder)
+    config = copy.deepcopy(config)
     for source in config["inputs"].values():
         source["path"] = str(ROOT / source["path"])
     config["reference"] = {k: str(ROOT / v) for k, v in config["reference"].items()}
-    path = folder / "config.yaml"
-    path.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
+    path = config_into(folder, config)
     command = [sys.executable, "-m", "snakemake", "--snakefile", str(ROOT / "Snakefile")]
     command += ["--directory", str(folder), "--configfile", str(path)]
     command += ["--replace-workflow-config", "--cores", "1", "--dry-run"]

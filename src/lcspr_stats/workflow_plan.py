@@ -14,6 +14,11 @@ of those, and works them out again whenever any byte of them changes.
 The file holds names of tables and charts and paths of the package's files:
 nothing from the data. If it cannot be written (a read-only folder), the
 plan is worked out every time, as before.
+
+Beside the plans it keeps the config as it left the schema check
+(:func:`restore_checked_config`), so a config that passed is not checked
+again, and the parts of the config each job reads
+(:func:`config_section_file`).
 """
 
 from __future__ import annotations
